@@ -1,0 +1,83 @@
+package aura
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/hashicorp/go-retryablehttp"
+)
+
+// renewEarly is how long before expiry a token is renewed, as Neo4j's clients do.
+const renewEarly = 60 * time.Second
+
+// tokenSource caches the OAuth token. The mutex is held during a renewal, so concurrent callers wait for
+// that one renewal and share its token.
+type tokenSource struct {
+	mu      sync.Mutex
+	http    *retryablehttp.Client
+	authURL string
+	id      string
+	secret  string
+	token   string
+	expiry  time.Time
+	now     func() time.Time
+}
+
+func (t *tokenSource) get(ctx context.Context) (string, error) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if t.token != "" && t.now().Before(t.expiry.Add(-renewEarly)) {
+		return t.token, nil
+	}
+	return t.renew(ctx)
+}
+
+// invalidate drops the token when it is still the one that was refused, so that one caller renews it.
+func (t *tokenSource) invalidate(refused string) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if t.token == refused {
+		t.token = ""
+	}
+}
+
+func (t *tokenSource) renew(ctx context.Context) (string, error) {
+	req, err := retryablehttp.NewRequestWithContext(ctx, http.MethodPost, t.authURL, strings.NewReader(url.Values{"grant_type": {"client_credentials"}}.Encode()))
+	if err != nil {
+		return "", err
+	}
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("Accept", "application/json")
+	req.SetBasicAuth(t.id, t.secret)
+	res, err := t.http.Do(req)
+	if err != nil {
+		return "", fmt.Errorf("getting an Aura access token: %w", err)
+	}
+	defer res.Body.Close()
+	if res.StatusCode != http.StatusOK {
+		apiErr := readAPIError(res, http.MethodPost, req.URL.Path)
+		if res.StatusCode == http.StatusUnauthorized {
+			return "", fmt.Errorf("the Aura client id and secret were refused; check client_id and client_secret: %w", apiErr)
+		}
+		return "", fmt.Errorf("getting an Aura access token: %w", apiErr)
+	}
+	var body struct {
+		AccessToken string `json:"access_token"`
+		ExpiresIn   int    `json:"expires_in"`
+		TokenType   string `json:"token_type"`
+	}
+	if err := json.NewDecoder(res.Body).Decode(&body); err != nil || body.AccessToken == "" {
+		return "", fmt.Errorf("the token endpoint %s answered something that is not a token", t.authURL)
+	}
+	if !strings.EqualFold(body.TokenType, "bearer") {
+		return "", fmt.Errorf("the token endpoint answered token type %q, not Bearer", body.TokenType)
+	}
+	t.token, t.expiry = body.AccessToken, t.now().Add(time.Duration(body.ExpiresIn)*time.Second)
+	return t.token, nil
+}

@@ -1,0 +1,101 @@
+package aura
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"time"
+)
+
+// poller spaces polls: it starts at PollMin and doubles up to PollMax, so a short wait is noticed quickly
+// and a long one costs few calls.
+type poller struct {
+	next, max time.Duration
+	polls     int
+}
+
+func (c *Client) newPoller() *poller { return &poller{next: c.cfg.PollMin, max: c.cfg.PollMax} }
+
+func (p *poller) wait(ctx context.Context) error {
+	d := p.next
+	p.next = min(p.max, p.next*2)
+	p.polls++
+	return sleep(ctx, d)
+}
+
+// Failure statuses end a wait at once.
+var instanceFailures = []string{"loading failed", "suspended"}
+
+// WaitForInstance polls until the instance has one of the statuses. It fails fast on a failure status and,
+// when ctx ends, reports the last status seen.
+func (c *Client) WaitForInstance(ctx context.Context, id string, statuses ...string) (*Instance, error) {
+	p := c.newPoller()
+	last := "unknown"
+	for {
+		in, err := c.GetInstance(ctx, id)
+		switch {
+		case err != nil && ctx.Err() != nil:
+			return nil, fmt.Errorf("instance %s did not become %v in time; last status %q", id, statuses, last)
+		case err != nil:
+			return nil, err
+		}
+		last = in.Status
+		if slices.Contains(statuses, in.Status) {
+			return in, nil
+		}
+		if slices.Contains(instanceFailures, in.Status) {
+			return in, fmt.Errorf("instance %s is %q while waiting for %v", id, in.Status, statuses)
+		}
+		if err := p.wait(ctx); err != nil {
+			return in, fmt.Errorf("instance %s did not become %v in time; last status %q", id, statuses, last)
+		}
+	}
+}
+
+// WaitForInstanceGone polls until the instance answers 404.
+func (c *Client) WaitForInstanceGone(ctx context.Context, id string) error {
+	p := c.newPoller()
+	last := "unknown"
+	for {
+		in, err := c.GetInstance(ctx, id)
+		if errors.Is(err, ErrNotFound) {
+			return nil
+		}
+		if err != nil {
+			if ctx.Err() != nil {
+				return fmt.Errorf("instance %s was not deleted in time; last status %q", id, last)
+			}
+			return err
+		}
+		last = in.Status
+		if err := p.wait(ctx); err != nil {
+			return fmt.Errorf("instance %s was not deleted in time; last status %q", id, last)
+		}
+	}
+}
+
+// WaitForSnapshot polls until the snapshot is Completed; Failed ends the wait with an error.
+func (c *Client) WaitForSnapshot(ctx context.Context, instanceID, snapshotID string) (*Snapshot, error) {
+	p := c.newPoller()
+	last := "unknown"
+	for {
+		s, err := c.GetSnapshot(ctx, instanceID, snapshotID)
+		if err != nil {
+			if ctx.Err() != nil {
+				return nil, fmt.Errorf("snapshot %s did not complete in time; last status %q", snapshotID, last)
+			}
+			return nil, err
+		}
+		last = s.Status
+		switch s.Status {
+		case "Completed":
+			return s, nil
+		case "Failed":
+			return s, fmt.Errorf("snapshot %s of instance %s failed (status %q)", snapshotID, instanceID, s.Status)
+		}
+		if err := p.wait(ctx); err != nil {
+			return s, fmt.Errorf("snapshot %s did not complete in time; last status %q", snapshotID, last)
+		}
+	}
+}

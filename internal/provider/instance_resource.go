@@ -1,0 +1,322 @@
+package provider
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/aura-terraform/terraform-provider-aura/internal/aura"
+)
+
+var (
+	_ resource.Resource                = (*instanceResource)(nil)
+	_ resource.ResourceWithConfigure   = (*instanceResource)(nil)
+	_ resource.ResourceWithImportState = (*instanceResource)(nil)
+)
+
+const (
+	defaultCreateTimeout = 30 * time.Minute
+	defaultUpdateTimeout = 30 * time.Minute
+	defaultDeleteTimeout = 20 * time.Minute
+)
+
+// instanceResource serves aura_instance and, with clone set, aura_instance_from_snapshot.
+type instanceResource struct {
+	data  *providerData
+	clone bool
+}
+
+func NewInstanceResource() resource.Resource { return &instanceResource{} }
+
+func (r *instanceResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_instance"
+	if r.clone {
+		resp.TypeName += "_from_snapshot"
+	}
+}
+
+func (r *instanceResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+	resp.Schema = instanceSchema(ctx, r.clone)
+}
+
+func (r *instanceResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
+	r.data = clientFrom(req.ProviderData, &resp.Diagnostics)
+}
+
+func (r *instanceResource) ValidateConfig(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
+	m := r.get(ctx, req.Config, &resp.Diagnostics)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	validateInstance(&m.instanceModel, resp.Diagnostics.AddAttributeError)
+}
+
+func (r *instanceResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	plan := r.get(ctx, req.Plan, &resp.Diagnostics)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	timeout, d := plan.Timeouts.Create(ctx, defaultCreateTimeout)
+	resp.Diagnostics.Append(d...)
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	c := r.data.client
+
+	tenantID := plan.TenantID.ValueString()
+	if plan.TenantID.IsUnknown() || tenantID == "" {
+		tenantID = r.data.tenantID
+	}
+	if tenantID == "" {
+		resp.Diagnostics.AddAttributeError(path.Root("tenant_id"), "Missing tenant_id", "Set tenant_id on the resource, or tenant_id in the provider block (or AURA_TENANT_ID).")
+		return
+	}
+	body := aura.CreateInstanceRequest{
+		Name: plan.Name.ValueString(), TenantID: tenantID, Type: plan.Type.ValueString(), Version: plan.Version.ValueString(),
+		Region: plan.Region.ValueString(), CloudProvider: plan.CloudProvider.ValueString(), Memory: plan.Memory.ValueString(),
+		Storage: knownString(plan.Storage), CustomerManagedKeyID: knownString(plan.CustomerManagedKeyID),
+	}
+	if plan.VectorOptimized.ValueBool() {
+		body.VectorOptimized = plan.VectorOptimized.ValueBoolPointer()
+	}
+	if plan.GraphAnalyticsPlugin.ValueBool() {
+		body.GraphAnalyticsPlugin = plan.GraphAnalyticsPlugin.ValueBoolPointer()
+	}
+	if r.clone {
+		if !checkCloneSource(ctx, c, plan.SourceInstanceID.ValueString(), plan.SourceSnapshotID.ValueString(), &resp.Diagnostics) {
+			return
+		}
+		body.SourceInstanceID = knownString(plan.SourceInstanceID)
+		body.SourceSnapshotID = knownString(plan.SourceSnapshotID)
+	}
+
+	created, err := c.CreateInstance(ctx, body)
+	if err != nil {
+		resp.Diagnostics.AddError("Creating the Aura instance failed", err.Error())
+		return
+	}
+	if created.Adopted {
+		resp.Diagnostics.AddWarning("Instance adopted after an unclear create",
+			fmt.Sprintf("The create request for %q failed in transit, but the instance %s had been created; it was adopted instead of creating a second one. Its password was in the lost answer: reset it in the Aura console.", created.Name, created.ID))
+	}
+	// The API accepted the create: record it at once, so that a failed wait leaves it in state (tainted).
+	state := *plan
+	state.ID = types.StringValue(created.ID)
+	state.TenantID = types.StringValue(tenantID)
+	state.Username = types.StringValue(created.Username)
+	state.Password = types.StringValue(created.Password)
+	if created.Adopted {
+		state.Username, state.Password = types.StringValue("neo4j"), types.StringNull()
+	}
+	state.Status = types.StringValue("creating")
+	state.ConnectionURL = types.StringValue(created.ConnectionURL)
+	state.CreatedAt = types.StringValue("")
+	if state.Storage.IsUnknown() {
+		state.Storage = types.StringNull()
+	}
+	if state.CDCEnrichmentMode.IsUnknown() {
+		state.CDCEnrichmentMode = types.StringNull()
+	}
+	if state.SecondariesCount.IsUnknown() {
+		state.SecondariesCount = types.Int64Null()
+	}
+	r.set(ctx, &resp.State, &state, &resp.Diagnostics)
+
+	in, err := c.WaitForInstance(ctx, created.ID, "running")
+	if err != nil {
+		resp.Diagnostics.AddError("Waiting for the new Aura instance failed", err.Error()+". The instance exists and is in state; it is marked tainted and will be replaced on the next apply unless you untaint it.")
+		return
+	}
+	in, err = r.converge(ctx, in, &plan.instanceModel)
+	if in != nil {
+		state.fromAPI(in)
+		r.set(ctx, &resp.State, &state, &resp.Diagnostics)
+	}
+	if err != nil {
+		resp.Diagnostics.AddError("Configuring the new Aura instance failed", err.Error())
+	}
+}
+
+// converge brings a running or paused instance to the plan: PATCH what differs (resuming first if a resize
+// needs it), then pause or resume. It returns the instance as last seen.
+func (r *instanceResource) converge(ctx context.Context, in *aura.Instance, plan *instanceModel) (*aura.Instance, error) {
+	c := r.data.client
+	patch := aura.UpdateInstanceRequest{}
+	if n := plan.Name.ValueString(); n != in.Name {
+		patch.Name = &n
+	}
+	if m := plan.Memory.ValueString(); m != in.Memory {
+		patch.Memory = &m
+	}
+	if s := plan.Storage; !s.IsNull() && !s.IsUnknown() && (in.Storage == nil || *in.Storage != s.ValueString()) {
+		patch.Storage = s.ValueStringPointer()
+	}
+	if v := plan.CDCEnrichmentMode; !v.IsNull() && !v.IsUnknown() && (in.CDCEnrichmentMode == nil || *in.CDCEnrichmentMode != v.ValueString()) {
+		patch.CDCEnrichmentMode = v.ValueStringPointer()
+	}
+	if v := plan.SecondariesCount; !v.IsNull() && !v.IsUnknown() && (in.SecondariesCount == nil || *in.SecondariesCount != v.ValueInt64()) {
+		patch.SecondariesCount = v.ValueInt64Pointer()
+	}
+	resize := patch.Memory != nil || patch.Storage != nil || patch.CDCEnrichmentMode != nil || patch.SecondariesCount != nil
+	var err error
+	if resize && in.Status == "paused" {
+		if in, err = r.transition(ctx, in.ID, c.ResumeInstance, "running"); err != nil {
+			return in, err
+		}
+	}
+	if resize || patch.Name != nil {
+		if _, err := c.UpdateInstance(ctx, in.ID, patch); err != nil {
+			return in, err
+		}
+		want := in.Status
+		if resize {
+			want = "running"
+		}
+		if in, err = c.WaitForInstance(ctx, in.ID, want); err != nil {
+			return in, err
+		}
+	}
+	switch {
+	case plan.Paused.ValueBool() && in.Status != "paused":
+		return r.transition(ctx, in.ID, c.PauseInstance, "paused")
+	case !plan.Paused.ValueBool() && in.Status == "paused":
+		return r.transition(ctx, in.ID, c.ResumeInstance, "running")
+	}
+	return in, nil
+}
+
+func (r *instanceResource) transition(ctx context.Context, id string, action func(context.Context, string) error, want string) (*aura.Instance, error) {
+	if err := action(ctx, id); err != nil {
+		return nil, err
+	}
+	return r.data.client.WaitForInstance(ctx, id, want)
+}
+
+// checkCloneSource refuses a clone whose snapshot Aura would refuse, before anything is created.
+func checkCloneSource(ctx context.Context, c *aura.Client, sourceID, snapshotID string, diags *diag.Diagnostics) bool {
+	if _, err := c.GetInstance(ctx, sourceID); err != nil {
+		diags.AddAttributeError(path.Root("source_instance_id"), "Source instance not found", err.Error())
+		return false
+	}
+	if snapshotID == "" {
+		return true
+	}
+	s, err := c.GetSnapshot(ctx, sourceID, snapshotID)
+	switch {
+	case errors.Is(err, aura.ErrNotFound):
+		diags.AddAttributeError(path.Root("source_snapshot_id"), "Snapshot not usable",
+			fmt.Sprintf("Snapshot %s is not a snapshot of instance %s, or it has expired.", snapshotID, sourceID))
+		return false
+	case err != nil:
+		diags.AddError("Reading the source snapshot failed", err.Error())
+		return false
+	case s.Status != "Completed":
+		diags.AddAttributeError(path.Root("source_snapshot_id"), "Snapshot not usable",
+			fmt.Sprintf("Snapshot %s is %s; only Completed snapshots can seed an instance.", snapshotID, s.Status))
+		return false
+	case !s.Exportable:
+		diags.AddAttributeError(path.Root("source_snapshot_id"), "Snapshot not exportable",
+			fmt.Sprintf("Snapshot %s of instance %s is not exportable (differential snapshots never are, and full ones only within their exportable window), so it cannot seed a new instance. Pick an exportable snapshot, for example from data.aura_snapshots with exportable_only = true.", snapshotID, sourceID))
+		return false
+	}
+	return true
+}
+
+func (r *instanceResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	state := r.get(ctx, req.State, &resp.Diagnostics)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	in, err := r.data.client.GetInstance(ctx, state.ID.ValueString())
+	if errors.Is(err, aura.ErrNotFound) {
+		resp.State.RemoveResource(ctx)
+		return
+	}
+	if err != nil {
+		resp.Diagnostics.AddError("Reading the Aura instance failed", err.Error())
+		return
+	}
+	state.fromAPI(in)
+	r.set(ctx, &resp.State, state, &resp.Diagnostics)
+}
+
+func (r *instanceResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	plan := r.get(ctx, req.Plan, &resp.Diagnostics)
+	state := r.get(ctx, req.State, &resp.Diagnostics)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	timeout, d := plan.Timeouts.Update(ctx, defaultUpdateTimeout)
+	resp.Diagnostics.Append(d...)
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	in, err := r.data.client.GetInstance(ctx, state.ID.ValueString())
+	if err == nil && in.Status != "running" && in.Status != "paused" {
+		in, err = r.data.client.WaitForInstance(ctx, in.ID, "running", "paused")
+	}
+	if err == nil {
+		in, err = r.converge(ctx, in, &plan.instanceModel)
+	}
+	if in != nil {
+		next := *plan
+		next.Username, next.Password, next.CreatedAt = state.Username, state.Password, state.CreatedAt
+		next.fromAPI(in)
+		r.set(ctx, &resp.State, &next, &resp.Diagnostics)
+	}
+	if err != nil {
+		resp.Diagnostics.AddError("Updating the Aura instance failed", err.Error())
+	}
+}
+
+func (r *instanceResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
+	state := r.get(ctx, req.State, &resp.Diagnostics)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	if state.DeletionProtection.ValueBool() {
+		resp.Diagnostics.AddAttributeError(path.Root("deletion_protection"), "Deletion protection is on",
+			fmt.Sprintf("Instance %s (%s) has deletion_protection = true. Set it to false and apply before destroying it.", state.ID.ValueString(), state.Name.ValueString()))
+		return
+	}
+	timeout, d := state.Timeouts.Delete(ctx, defaultDeleteTimeout)
+	resp.Diagnostics.Append(d...)
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	id := state.ID.ValueString()
+	if err := r.data.client.DeleteInstance(ctx, id); err != nil {
+		resp.Diagnostics.AddError("Deleting the Aura instance failed", err.Error())
+		return
+	}
+	if err := r.data.client.WaitForInstanceGone(ctx, id); err != nil {
+		resp.Diagnostics.AddError("Waiting for the Aura instance to be deleted failed", err.Error())
+	}
+}
+
+// ImportState takes "<id>" or "<id>:<version>" (the API never returns the version; default 5).
+func (r *instanceResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	id, version, found := strings.Cut(req.ID, ":")
+	if !found {
+		version = "5"
+	}
+	if version != "4" && version != "5" {
+		resp.Diagnostics.AddError("Invalid import id", `Use "<instance_id>" or "<instance_id>:<version>" with version 4 or 5.`)
+		return
+	}
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), id)...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("version"), version)...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("deletion_protection"), false)...)
+}
+
+// knownString is nil for a null or unknown value, so that it is left out of a request.
+func knownString(v types.String) *string {
+	if v.IsNull() || v.IsUnknown() {
+		return nil
+	}
+	return v.ValueStringPointer()
+}

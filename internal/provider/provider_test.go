@@ -1,0 +1,156 @@
+package provider
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"testing"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework/providerserver"
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+
+	"github.com/aura-terraform/terraform-provider-aura/internal/aura"
+	"github.com/aura-terraform/terraform-provider-aura/internal/emulator"
+)
+
+var testAccProtoV6ProviderFactories = map[string]func() (tfprotov6.ProviderServer, error){
+	"aura": providerserver.NewProtocol6WithError(New("test")()),
+}
+
+// testEmulator is the in-process emulator the acceptance tests run against, unless real credentials are
+// given (AURA_CLIENT_ID and AURA_CLIENT_SECRET without AURA_BASE_URL pointing at an emulator): then it is nil
+// and tests that need the emulator's control API skip.
+var testEmulator *emulator.Emulator
+
+func TestMain(m *testing.M) {
+	if os.Getenv("TF_ACC") != "" && os.Getenv("AURA_CLIENT_ID") == "" {
+		cfg := emulator.DefaultConfig()
+		cfg.Listen, cfg.RateLimit, cfg.Transition = "127.0.0.1:0", 0, 300*time.Millisecond
+		e, err := emulator.New(cfg)
+		if err == nil {
+			err = e.Start()
+		}
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "starting the emulator:", err)
+			os.Exit(1)
+		}
+		testEmulator = e
+		for k, v := range map[string]string{
+			"AURA_BASE_URL": e.BaseURL(), "AURA_CLIENT_ID": e.ClientID(), "AURA_CLIENT_SECRET": e.ClientSecret(),
+			"AURA_TENANT_ID": e.TenantID(), "AURA_POLL_INTERVAL": "50ms",
+		} {
+			os.Setenv(k, v)
+		}
+	}
+	if v := os.Getenv("TF_CLI_CONFIG_FILE"); v != "" {
+		if _, err := os.Stat(v); err != nil {
+			os.Unsetenv("TF_CLI_CONFIG_FILE")
+		}
+	}
+	code := m.Run()
+	if testEmulator != nil {
+		testEmulator.Close()
+	}
+	os.Exit(code)
+}
+
+// testAccClient is a client with the same settings as the provider, for checks and out-of-band changes.
+func testAccClient(t *testing.T) *aura.Client {
+	t.Helper()
+	c, err := aura.New(aura.Config{
+		BaseURL: os.Getenv("AURA_BASE_URL"), ClientID: os.Getenv("AURA_CLIENT_ID"), ClientSecret: os.Getenv("AURA_CLIENT_SECRET"),
+		PollMin: 50 * time.Millisecond, PollMax: 200 * time.Millisecond,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+func testAccPreCheck(t *testing.T) {
+	t.Helper()
+	for _, k := range []string{"AURA_CLIENT_ID", "AURA_CLIENT_SECRET", "AURA_TENANT_ID"} {
+		if os.Getenv(k) == "" {
+			t.Fatalf("%s must be set for acceptance tests (or leave AURA_CLIENT_ID unset to use the in-process emulator)", k)
+		}
+	}
+}
+
+// needsEmulator skips a test that uses the emulator's control API when running against the real Aura API.
+func needsEmulator(t *testing.T) {
+	t.Helper()
+	if testEmulator == nil {
+		t.Skip("needs aura-emulator's control API; running against the real Aura API")
+	}
+}
+
+// control calls the emulator's control API and decodes its JSON answer into out (when not nil).
+func control(t *testing.T, method, path string, body, out any) {
+	t.Helper()
+	var rd io.Reader
+	if body != nil {
+		raw, _ := json.Marshal(body)
+		rd = bytes.NewReader(raw)
+	}
+	req, _ := http.NewRequestWithContext(context.Background(), method, testEmulator.BaseURL()+path, rd)
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	raw, _ := io.ReadAll(res.Body)
+	if res.StatusCode >= 300 {
+		t.Fatalf("%s %s: %d %s", method, path, res.StatusCode, raw)
+	}
+	if out != nil {
+		if err := json.Unmarshal(raw, out); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+func putData(t *testing.T, instanceID string, v any) string {
+	t.Helper()
+	var out struct{ SHA256 string }
+	control(t, "PUT", "/_emulator/instances/"+instanceID+"/data", v, &out)
+	return out.SHA256
+}
+
+func dataSHA(t *testing.T, instanceID string) string {
+	t.Helper()
+	var out struct{ SHA256 string }
+	control(t, "GET", "/_emulator/instances/"+instanceID+"/data", nil, &out)
+	return out.SHA256
+}
+
+// mutatingRequests counts the API requests other than GET since the last stats reset.
+func mutatingRequests(t *testing.T) int {
+	t.Helper()
+	var st struct {
+		Requests []struct {
+			Method string
+			Route  string
+			Count  int
+		}
+	}
+	control(t, "GET", "/_emulator/stats", nil, &st)
+	n := 0
+	for _, r := range st.Requests {
+		if r.Method != "GET" && r.Route != "/oauth/token" {
+			n += r.Count
+		}
+	}
+	return n
+}
+
+func envOr(k, def string) string {
+	if v := os.Getenv(k); v != "" {
+		return v
+	}
+	return def
+}
