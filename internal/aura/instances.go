@@ -148,7 +148,7 @@ func (c *Client) findCreated(ctx context.Context, req CreateInstanceRequest, beg
 			return &CreatedInstance{ID: in.ID, Name: in.Name, TenantID: in.TenantID, CloudProvider: in.CloudProvider,
 				Region: in.Region, Type: in.Type, ConnectionURL: in.ConnectionURL, Adopted: true}, nil
 		case 0:
-			if err := sleep(ctx, time.Duration(attempt+1)*time.Second); err != nil {
+			if err := sleep(ctx, time.Duration(attempt+1)*c.cfg.PollMin); err != nil {
 				return nil, err
 			}
 		default:

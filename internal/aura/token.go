@@ -26,13 +26,14 @@ type tokenSource struct {
 	secret  string
 	token   string
 	expiry  time.Time
+	early   time.Duration // renewEarly, or a quarter of a shorter lifetime
 	now     func() time.Time
 }
 
 func (t *tokenSource) get(ctx context.Context) (string, error) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	if t.token != "" && t.now().Before(t.expiry.Add(-renewEarly)) {
+	if t.token != "" && t.now().Before(t.expiry.Add(-t.early)) {
 		return t.token, nil
 	}
 	return t.renew(ctx)
@@ -78,6 +79,7 @@ func (t *tokenSource) renew(ctx context.Context) (string, error) {
 	if !strings.EqualFold(body.TokenType, "bearer") {
 		return "", fmt.Errorf("the token endpoint answered token type %q, not Bearer", body.TokenType)
 	}
-	t.token, t.expiry = body.AccessToken, t.now().Add(time.Duration(body.ExpiresIn)*time.Second)
+	ttl := time.Duration(body.ExpiresIn) * time.Second
+	t.token, t.expiry, t.early = body.AccessToken, t.now().Add(ttl), min(renewEarly, ttl/4)
 	return t.token, nil
 }

@@ -148,7 +148,7 @@ func TestStateFile_survivesRestart(t *testing.T) {
 	if h2.dataSHA(id) != sum || h2.status(id) != "running" {
 		t.Error("instance or data lost across a restart")
 	}
-	if h2.now().Sub(time.Now()) < 29*time.Hour {
+	if time.Until(h2.now()) < 29*time.Hour {
 		t.Error("clock offset lost across a restart")
 	}
 	h2.do("GET", "/v1/instances/"+id, nil)

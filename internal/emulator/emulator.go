@@ -82,7 +82,7 @@ func New(cfg Config) (*Emulator, error) {
 
 // Start listens on cfg.Listen and serves in the background.
 func (e *Emulator) Start() error {
-	ln, err := net.Listen("tcp", e.cfg.Listen)
+	ln, err := (&net.ListenConfig{}).Listen(context.Background(), "tcp", e.cfg.Listen)
 	if err != nil {
 		return err
 	}

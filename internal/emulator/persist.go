@@ -99,7 +99,7 @@ func writeFileAtomic(path string, data []byte) error {
 	if err != nil {
 		return err
 	}
-	defer os.Remove(tmp.Name())
+	defer func() { _ = os.Remove(tmp.Name()) }() // gone after the rename; removes a failed attempt
 	if _, err := tmp.Write(data); err != nil {
 		tmp.Close()
 		return err

@@ -244,10 +244,10 @@ func dropAfter(w http.ResponseWriter, buf *httptest.ResponseRecorder, partialBod
 }
 
 func writeRawHead(bw *bufio.ReadWriter, code int, h http.Header, length int) {
-	fmt.Fprintf(bw, "HTTP/1.1 %d %s\r\n", code, http.StatusText(code))
+	_, _ = fmt.Fprintf(bw, "HTTP/1.1 %d %s\r\n", code, http.StatusText(code))
 	h.Set("Content-Length", fmt.Sprint(length))
 	_ = h.Write(bw)
-	fmt.Fprint(bw, "\r\n")
+	_, _ = fmt.Fprint(bw, "\r\n")
 }
 
 // statusRecorder remembers the status written, for the statistics.

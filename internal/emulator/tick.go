@@ -19,20 +19,17 @@ func (e *Emulator) tick() {
 			}
 		}
 		for _, in := range e.st.Instances {
-			in := in
 			if in.transitional() {
 				consider(in.Until, func() { e.endTransition(in) })
 			}
 			consider(in.NextSchedule, func() { e.runSchedule(in) })
 		}
 		for _, s := range e.st.Snapshots {
-			s := s
 			if s.Status == "InProgress" || s.Status == "Pending" {
 				consider(s.ReadyAt, func() { e.completeSnapshot(s) })
 			}
 		}
 		for _, n := range e.st.Networks {
-			n := n
 			if n.Status != "ready" {
 				consider(n.Until, func() { n.Status, n.Until = "ready", time.Time{} })
 			}

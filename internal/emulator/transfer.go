@@ -78,7 +78,7 @@ func requestBase(r *http.Request) string {
 
 func (e *Emulator) sign(id string, expires int64) string {
 	m := hmac.New(sha256.New, e.signKey)
-	fmt.Fprintf(m, "%s|%d", id, expires)
+	_, _ = fmt.Fprintf(m, "%s|%d", id, expires)
 	return hex.EncodeToString(m.Sum(nil))
 }
 

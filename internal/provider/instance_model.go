@@ -293,7 +293,9 @@ type storageFollowsMemory struct{}
 func (storageFollowsMemory) Description(context.Context) string {
 	return "Keeps the prior storage unless memory changes."
 }
-func (m storageFollowsMemory) MarkdownDescription(ctx context.Context) string { return m.Description(ctx) }
+func (m storageFollowsMemory) MarkdownDescription(ctx context.Context) string {
+	return m.Description(ctx)
+}
 
 func (storageFollowsMemory) PlanModifyString(ctx context.Context, req planmodifier.StringRequest, resp *planmodifier.StringResponse) {
 	if !req.PlanValue.IsUnknown() || req.StateValue.IsNull() || req.State.Raw.IsNull() {

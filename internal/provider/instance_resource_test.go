@@ -68,8 +68,8 @@ func TestAccInstance_basic(t *testing.T) {
 				},
 			},
 			{
-				Config:            testAccInstanceConfig("acc-basic", "2GB", "europe-west1", ""),
-				ConfigPlanChecks:  resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
+				Config:           testAccInstanceConfig("acc-basic", "2GB", "europe-west1", ""),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
 			},
 			{
 				ResourceName:            "aura_instance.test",
@@ -169,7 +169,10 @@ func TestAccInstance_disappears(t *testing.T) {
 			{
 				Config: testAccInstanceConfig("acc-disappears", "2GB", "europe-west1", ""),
 				Check: resource.ComposeTestCheckFunc(
-					func(s *terraform.State) error { id = s.RootModule().Resources["aura_instance.test"].Primary.ID; return nil },
+					func(s *terraform.State) error {
+						id = s.RootModule().Resources["aura_instance.test"].Primary.ID
+						return nil
+					},
 					func(*terraform.State) error { control(t, "DELETE", "/_emulator/instances/"+id, nil, nil); return nil },
 				),
 				ExpectNonEmptyPlan: true,

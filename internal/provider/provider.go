@@ -139,12 +139,16 @@ func (p *auraProvider) Configure(ctx context.Context, req provider.ConfigureRequ
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	ctx = tflog.MaskFieldValuesWithFieldKeys(ctx, "client_secret", "authorization", "password", "access_token")
-	ctx = tflog.MaskAllFieldValuesStrings(ctx, values["client_secret"])
+	secret := values["client_secret"]
 	clientCfg := aura.Config{
 		BaseURL: values["base_url"], AuthURL: values["auth_url"], ClientID: values["client_id"], ClientSecret: values["client_secret"],
 		RequestsPerMinute: int(cfg.RequestsPerMinute.ValueInt64()), UserAgent: "terraform-provider-aura/" + p.version,
-		Logger: func(ctx context.Context, msg string, fields map[string]any) { tflog.Debug(ctx, msg, fields) },
+		Logger: func(ctx context.Context, msg string, fields map[string]any) {
+			// The client masks the Authorization header itself; this also hides the secret wherever it might appear.
+			ctx = tflog.MaskFieldValuesWithFieldKeys(ctx, "authorization", "client_secret", "password", "access_token")
+			ctx = tflog.MaskAllFieldValuesStrings(ctx, secret)
+			tflog.Debug(ctx, msg, fields)
+		},
 	}
 	if !cfg.MaxRetries.IsNull() {
 		clientCfg.MaxRetries = int(cfg.MaxRetries.ValueInt64())

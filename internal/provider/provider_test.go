@@ -44,12 +44,12 @@ func TestMain(m *testing.M) {
 			"AURA_BASE_URL": e.BaseURL(), "AURA_CLIENT_ID": e.ClientID(), "AURA_CLIENT_SECRET": e.ClientSecret(),
 			"AURA_TENANT_ID": e.TenantID(), "AURA_POLL_INTERVAL": "50ms",
 		} {
-			os.Setenv(k, v)
+			_ = os.Setenv(k, v)
 		}
 	}
 	if v := os.Getenv("TF_CLI_CONFIG_FILE"); v != "" {
 		if _, err := os.Stat(v); err != nil {
-			os.Unsetenv("TF_CLI_CONFIG_FILE")
+			_ = os.Unsetenv("TF_CLI_CONFIG_FILE")
 		}
 	}
 	code := m.Run()
