@@ -52,6 +52,7 @@ type Client struct {
 	plain   *http.Client // downloads from signed URLs: no token, no API retries
 	tokens  *tokenSource
 	limiter *rate.Limiter
+	clock   serverClock
 }
 
 // New checks the configuration and builds a client. It makes no request.
@@ -217,6 +218,7 @@ func (c *Client) logRequest(_ retryablehttp.Logger, r *http.Request, attempt int
 }
 
 func (c *Client) logResponse(_ retryablehttp.Logger, res *http.Response) {
+	c.clock.observe(res.Header.Get("Date"))
 	c.log(res.Request.Context(), "Aura API response", map[string]any{
 		"method": res.Request.Method, "url": res.Request.URL.Redacted(), "status": res.StatusCode,
 		"request_id": res.Header.Get("X-Request-Id"), "retry_after": res.Header.Get("Retry-After"),

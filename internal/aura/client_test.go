@@ -135,7 +135,10 @@ func TestRetryPolicy(t *testing.T) {
 		{"snapshot POST not re-sent after a 500", map[string]any{"method": "POST", "path": "/snapshots$", "status": 500},
 			func(f *fixture) error { _, err := f.c.CreateSnapshot(ctx, "deadbeef"); return err }, "POST", "/v1/instances/{id}/snapshots", 1, "outcome is unclear"},
 		{"PATCH retried after 502", map[string]any{"method": "PATCH", "path": "^/v1/instances/", "status": 502},
-			func(f *fixture) error { _, err := f.c.UpdateInstance(ctx, "deadbeef", UpdateInstanceRequest{}); return err }, "PATCH", "/v1/instances/{id}", 2, "404"},
+			func(f *fixture) error {
+				_, err := f.c.UpdateInstance(ctx, "deadbeef", UpdateInstanceRequest{})
+				return err
+			}, "PATCH", "/v1/instances/{id}", 2, "404"},
 		{"DELETE retried after a dropped connection", map[string]any{"method": "DELETE", "path": "^/v1/instances/", "drop": true},
 			func(f *fixture) error { return f.c.DeleteInstance(ctx, "deadbeef") }, "DELETE", "/v1/instances/{id}", 2, ""},
 	}

@@ -71,6 +71,10 @@ func (e *Emulator) routes() {
 // ServeHTTP is the single entry: request id, then control or API handling.
 func (e *Emulator) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("X-Request-Id", newUUID())
+	// The Date header tells clients the emulator's clock, as a server's Date tells its own.
+	e.mu.Lock()
+	w.Header().Set("Date", e.now().Format(http.TimeFormat))
+	e.mu.Unlock()
 	if r.URL.Path == "/_emulator" || strings.HasPrefix(r.URL.Path, "/_emulator/") {
 		e.serveControl(w, r)
 		return

@@ -41,8 +41,9 @@ type providerModel struct {
 
 // providerData is what resources and data sources receive in Configure.
 type providerData struct {
-	client   *aura.Client
-	tenantID string
+	client    *aura.Client
+	tenantID  string
+	snapshots snapshotDays
 }
 
 func (p *auraProvider) Metadata(_ context.Context, _ provider.MetadataRequest, resp *provider.MetadataResponse) {
@@ -81,7 +82,7 @@ func (p *auraProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp 
 			"requests_per_minute": schema.Int64Attribute{
 				Optional: true,
 				MarkdownDescription: "Client-side limit on API requests per minute, shared by all resources of this provider. " +
-					"Default 120, under Aura's 125 per account.",
+					"Default 120, under Aura's 125 per account. Environment variable: `AURA_REQUESTS_PER_MINUTE`.",
 				Validators: []validator.Int64{int64validator.Between(1, 10000)},
 			},
 			"max_retries": schema.Int64Attribute{
@@ -150,6 +151,9 @@ func (p *auraProvider) Configure(ctx context.Context, req provider.ConfigureRequ
 			tflog.Debug(ctx, msg, fields)
 		},
 	}
+	if n, err := strconv.Atoi(os.Getenv("AURA_REQUESTS_PER_MINUTE")); err == nil && cfg.RequestsPerMinute.IsNull() && n > 0 {
+		clientCfg.RequestsPerMinute = n
+	}
 	if !cfg.MaxRetries.IsNull() {
 		clientCfg.MaxRetries = int(cfg.MaxRetries.ValueInt64())
 		if clientCfg.MaxRetries == 0 {
@@ -177,6 +181,8 @@ func (p *auraProvider) Resources(context.Context) []func() resource.Resource {
 	return []func() resource.Resource{
 		NewInstanceResource,
 		NewInstanceFromSnapshotResource,
+		NewSnapshotResource,
+		NewInstanceRestoreResource,
 	}
 }
 
@@ -186,5 +192,7 @@ func (p *auraProvider) DataSources(context.Context) []func() datasource.DataSour
 		NewInstancesDataSource,
 		NewTenantDataSource,
 		NewTenantsDataSource,
+		NewSnapshotsDataSource,
+		NewSnapshotDataSource,
 	}
 }

@@ -42,7 +42,7 @@ func TestMain(m *testing.M) {
 		testEmulator = e
 		for k, v := range map[string]string{
 			"AURA_BASE_URL": e.BaseURL(), "AURA_CLIENT_ID": e.ClientID(), "AURA_CLIENT_SECRET": e.ClientSecret(),
-			"AURA_TENANT_ID": e.TenantID(), "AURA_POLL_INTERVAL": "50ms",
+			"AURA_TENANT_ID": e.TenantID(), "AURA_POLL_INTERVAL": "50ms", "AURA_REQUESTS_PER_MINUTE": "100000",
 		} {
 			_ = os.Setenv(k, v)
 		}
@@ -64,7 +64,7 @@ func testAccClient(t *testing.T) *aura.Client {
 	t.Helper()
 	c, err := aura.New(aura.Config{
 		BaseURL: os.Getenv("AURA_BASE_URL"), ClientID: os.Getenv("AURA_CLIENT_ID"), ClientSecret: os.Getenv("AURA_CLIENT_SECRET"),
-		PollMin: 50 * time.Millisecond, PollMax: 200 * time.Millisecond,
+		PollMin: 50 * time.Millisecond, PollMax: 200 * time.Millisecond, RequestsPerMinute: 100000,
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -153,4 +153,24 @@ func envOr(k, def string) string {
 		return v
 	}
 	return def
+}
+
+// differentialSnapshot advances the emulator's clock past the next whole hour that is not midnight, where a
+// business-critical instance takes a differential snapshot, and returns that snapshot's id.
+func differentialSnapshot(t *testing.T, instanceID string) string {
+	t.Helper()
+	for i := 0; i < 3; i++ {
+		testEmulator.AdvanceClock(time.Hour)
+		list, err := testAccClient(t).ListSnapshots(context.Background(), instanceID, time.Time{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, s := range list {
+			if s.Profile == "Scheduled" && !s.Exportable {
+				return s.SnapshotID
+			}
+		}
+	}
+	t.Fatal("no differential snapshot appeared")
+	return ""
 }

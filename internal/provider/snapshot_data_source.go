@@ -1,0 +1,114 @@
+package provider
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"regexp"
+
+	"github.com/hashicorp/terraform-plugin-framework-validators/datasourcevalidator"
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/aura-terraform/terraform-provider-aura/internal/aura"
+)
+
+var (
+	_          datasource.DataSourceWithConfigure        = (*snapshotDataSource)(nil)
+	_          datasource.DataSourceWithConfigValidators = (*snapshotDataSource)(nil)
+	dateRegexp                                           = regexp.MustCompile(`^\d{4}-\d{2}-\d{2}$`)
+)
+
+type snapshotDataSource struct{ data *providerData }
+
+func NewSnapshotDataSource() datasource.DataSource { return &snapshotDataSource{} }
+
+type snapshotDataModel struct {
+	snapshotQuery
+	SnapshotID      types.String `tfsdk:"snapshot_id"`
+	MostRecent      types.Bool   `tfsdk:"most_recent"`
+	Timestamp       types.String `tfsdk:"timestamp"`
+	SnapshotProfile types.String `tfsdk:"snapshot_profile"`
+	SnapshotStatus  types.String `tfsdk:"snapshot_status"`
+	Exportable      types.Bool   `tfsdk:"exportable"`
+	RestorableUntil types.String `tfsdk:"restorable_until"`
+	ExportableUntil types.String `tfsdk:"exportable_until"`
+}
+
+func (d *snapshotDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_snapshot"
+}
+
+func (d *snapshotDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
+	attrs := snapshotQueryAttributes()
+	attrs["snapshot_id"] = schema.StringAttribute{Optional: true, Computed: true, MarkdownDescription: "The snapshot to read. Set this or `most_recent`."}
+	attrs["most_recent"] = schema.BoolAttribute{Optional: true, MarkdownDescription: "Pick the newest snapshot matching the filters (as `aura_snapshots` lists them). Never feed the result into a restore: every new snapshot would restore again."}
+	attrs["timestamp"] = computedString("When it was taken (RFC 3339, UTC).")
+	attrs["snapshot_profile"] = computedString("`AdHoc` or `Scheduled`.")
+	attrs["snapshot_status"] = computedString("`Pending`, `InProgress`, `Completed` or `Failed`.")
+	attrs["exportable"] = schema.BoolAttribute{Computed: true, MarkdownDescription: "Whether it is exportable now."}
+	attrs["restorable_until"] = computedString("When it expires, from Aura's published retention table.")
+	attrs["exportable_until"] = computedString("Until when it is exportable; null for differential snapshots.")
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "Reads one snapshot: by `snapshot_id`, or the newest one matching the filters with `most_recent = true`. Fails when nothing matches.",
+		Attributes:          attrs,
+	}
+}
+
+func (d *snapshotDataSource) ConfigValidators(context.Context) []datasource.ConfigValidator {
+	return []datasource.ConfigValidator{
+		datasourcevalidator.ExactlyOneOf(path.MatchRoot("snapshot_id"), path.MatchRoot("most_recent")),
+	}
+}
+
+func (d *snapshotDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
+	d.data = clientFrom(req.ProviderData, &resp.Diagnostics)
+}
+
+func (d *snapshotDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
+	var m snapshotDataModel
+	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	var found snapshotModel
+	if !m.SnapshotID.IsNull() {
+		c := d.data.client
+		s, err := c.GetSnapshot(ctx, m.InstanceID.ValueString(), m.SnapshotID.ValueString())
+		if errors.Is(err, aura.ErrNotFound) {
+			resp.Diagnostics.AddAttributeError(path.Root("snapshot_id"), "Snapshot not found",
+				fmt.Sprintf("Instance %s has no snapshot %s; it may have expired.", m.InstanceID.ValueString(), m.SnapshotID.ValueString()))
+			return
+		}
+		if err != nil {
+			resp.Diagnostics.AddError("Reading the snapshot failed", err.Error())
+			return
+		}
+		in, err := c.GetInstance(ctx, s.InstanceID)
+		if err != nil {
+			resp.Diagnostics.AddError("Reading the snapshot's instance failed", err.Error())
+			return
+		}
+		version := m.InstanceVersion.ValueString()
+		if version == "" {
+			version = "5"
+		}
+		found = newSnapshotModel(in.Type, version, *s)
+	} else {
+		list := d.data.findSnapshots(ctx, &m.snapshotQuery, &resp.Diagnostics)
+		if resp.Diagnostics.HasError() {
+			return
+		}
+		if len(list) == 0 {
+			resp.Diagnostics.AddError("No snapshot matches",
+				fmt.Sprintf("Instance %s has no snapshot matching the filters in the days listed.", m.InstanceID.ValueString()))
+			return
+		}
+		found = list[0]
+	}
+	m.SnapshotID, m.Timestamp, m.SnapshotProfile, m.SnapshotStatus = found.SnapshotID, found.Timestamp, found.Profile, found.Status
+	m.Exportable, m.RestorableUntil, m.ExportableUntil = found.Exportable, found.RestorableUntil, found.ExportableUntil
+	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
+}

@@ -1,0 +1,205 @@
+package provider
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/mapplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/aura-terraform/terraform-provider-aura/internal/aura"
+)
+
+var (
+	_ resource.Resource                = (*snapshotResource)(nil)
+	_ resource.ResourceWithConfigure   = (*snapshotResource)(nil)
+	_ resource.ResourceWithImportState = (*snapshotResource)(nil)
+)
+
+type snapshotResource struct{ data *providerData }
+
+func NewSnapshotResource() resource.Resource { return &snapshotResource{} }
+
+type snapshotResourceModel struct {
+	ID                types.String   `tfsdk:"id"`
+	InstanceID        types.String   `tfsdk:"instance_id"`
+	Triggers          types.Map      `tfsdk:"triggers"`
+	WaitForCompletion types.Bool     `tfsdk:"wait_for_completion"`
+	SnapshotID        types.String   `tfsdk:"snapshot_id"`
+	Profile           types.String   `tfsdk:"profile"`
+	Status            types.String   `tfsdk:"status"`
+	Timestamp         types.String   `tfsdk:"timestamp"`
+	Exportable        types.Bool     `tfsdk:"exportable"`
+	RestorableUntil   types.String   `tfsdk:"restorable_until"`
+	ExportableUntil   types.String   `tfsdk:"exportable_until"`
+	Timeouts          timeouts.Value `tfsdk:"timeouts"`
+}
+
+func (r *snapshotResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_snapshot"
+}
+
+func (r *snapshotResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+	keep := []planmodifier.String{stringplanmodifier.UseStateForUnknown()}
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "An on-demand snapshot of a running instance. Aura cannot delete snapshots: destroying this resource " +
+			"only removes it from state, and the snapshot expires by itself at `restorable_until`. Once it has expired, it leaves " +
+			"the state and the next plan takes a new one. Change `triggers` to take a new snapshot on purpose.",
+		Attributes: map[string]schema.Attribute{
+			"id": schema.StringAttribute{Computed: true, MarkdownDescription: "`<instance_id>/<snapshot_id>`.", PlanModifiers: keep},
+			"instance_id": schema.StringAttribute{
+				Required: true, MarkdownDescription: "Instance to snapshot; it must be `running`. Changing it forces a new snapshot.",
+				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()},
+			},
+			"triggers": schema.MapAttribute{
+				Optional: true, ElementType: types.StringType,
+				MarkdownDescription: "Arbitrary values; changing any of them takes a new snapshot (as with `terraform_data`).",
+				PlanModifiers:       []planmodifier.Map{mapplanmodifier.RequiresReplace()},
+			},
+			"wait_for_completion": schema.BoolAttribute{
+				Optional: true, Computed: true, Default: booldefault.StaticBool(true),
+				MarkdownDescription: "Wait until the snapshot is `Completed`. Default `true`. A `Failed` snapshot fails the apply.",
+			},
+			"snapshot_id":      schema.StringAttribute{Computed: true, MarkdownDescription: "Snapshot id.", PlanModifiers: keep},
+			"profile":          schema.StringAttribute{Computed: true, MarkdownDescription: "Always `AdHoc` (on demand).", PlanModifiers: keep},
+			"status":           schema.StringAttribute{Computed: true, MarkdownDescription: "`Pending`, `InProgress`, `Completed` or `Failed`."},
+			"timestamp":        schema.StringAttribute{Computed: true, MarkdownDescription: "When the snapshot was taken (RFC 3339, UTC).", PlanModifiers: keep},
+			"exportable":       schema.BoolAttribute{Computed: true, MarkdownDescription: "Whether the snapshot can be exported, cloned from or used to overwrite another instance now."},
+			"restorable_until": schema.StringAttribute{Computed: true, MarkdownDescription: "When the snapshot expires, derived from the instance type and Aura's published retention table; null for free-db (only the latest is kept).", PlanModifiers: keep},
+			"exportable_until": schema.StringAttribute{Computed: true, MarkdownDescription: "Until when it stays exportable, from the same table.", PlanModifiers: keep},
+			"timeouts":         timeouts.Attributes(ctx, timeouts.Opts{Create: true}),
+		},
+	}
+}
+
+func (r *snapshotResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
+	r.data = clientFrom(req.ProviderData, &resp.Diagnostics)
+}
+
+func (m *snapshotResourceModel) fromAPI(instType string, s *aura.Snapshot) {
+	sm := newSnapshotModel(instType, "5", *s) // on-demand windows do not depend on the version
+	m.ID = types.StringValue(s.InstanceID + "/" + s.SnapshotID)
+	m.InstanceID, m.SnapshotID, m.Profile, m.Status = sm.InstanceID, sm.SnapshotID, sm.Profile, sm.Status
+	m.Timestamp, m.Exportable, m.RestorableUntil, m.ExportableUntil = sm.Timestamp, sm.Exportable, sm.RestorableUntil, sm.ExportableUntil
+}
+
+func (r *snapshotResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	var plan snapshotResourceModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	timeout, d := plan.Timeouts.Create(ctx, defaultCreateTimeout)
+	resp.Diagnostics.Append(d...)
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	c := r.data.client
+	instanceID := plan.InstanceID.ValueString()
+	in, err := c.GetInstance(ctx, instanceID)
+	if err != nil {
+		resp.Diagnostics.AddAttributeError(path.Root("instance_id"), "Reading the instance to snapshot failed", err.Error())
+		return
+	}
+	if in.Status != "running" {
+		resp.Diagnostics.AddAttributeError(path.Root("instance_id"), "Instance not running",
+			fmt.Sprintf("Instance %s is %q; Aura snapshots only running instances. Resume it (paused = false) or wait for the current operation to finish.", instanceID, in.Status))
+		return
+	}
+	id, err := c.CreateSnapshot(ctx, instanceID)
+	r.data.snapshots.forget(instanceID)
+	if err != nil {
+		resp.Diagnostics.AddError("Taking the snapshot failed", err.Error())
+		return
+	}
+	state := plan
+	state.ID, state.SnapshotID = types.StringValue(instanceID+"/"+id), types.StringValue(id)
+	state.Profile, state.Status, state.Timestamp = types.StringValue("AdHoc"), types.StringValue("Pending"), types.StringNull()
+	state.Exportable, state.RestorableUntil, state.ExportableUntil = types.BoolValue(false), types.StringNull(), types.StringNull()
+	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...) // the API took it: keep it in state whatever follows
+
+	var s *aura.Snapshot
+	if plan.WaitForCompletion.ValueBool() {
+		s, err = c.WaitForSnapshot(ctx, instanceID, id)
+	} else {
+		s, err = c.GetSnapshot(ctx, instanceID, id)
+	}
+	if s != nil {
+		state.fromAPI(in.Type, s)
+		resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+	}
+	if err != nil {
+		resp.Diagnostics.AddError("The snapshot did not complete", err.Error())
+	}
+}
+
+func (r *snapshotResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	var state snapshotResourceModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	c := r.data.client
+	s, err := c.GetSnapshot(ctx, state.InstanceID.ValueString(), state.SnapshotID.ValueString())
+	if errors.Is(err, aura.ErrNotFound) { // expired, or its instance is gone
+		resp.State.RemoveResource(ctx)
+		return
+	}
+	if err != nil {
+		resp.Diagnostics.AddError("Reading the snapshot failed", err.Error())
+		return
+	}
+	in, err := c.GetInstance(ctx, s.InstanceID)
+	if err != nil {
+		resp.Diagnostics.AddError("Reading the snapshot's instance failed", err.Error())
+		return
+	}
+	state.fromAPI(in.Type, s)
+	if state.WaitForCompletion.IsNull() {
+		state.WaitForCompletion = types.BoolValue(true)
+	}
+	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+}
+
+// Update only changes wait_for_completion or timeouts: nothing to do in Aura.
+func (r *snapshotResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	var plan, state snapshotResourceModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	state.WaitForCompletion, state.Timeouts = plan.WaitForCompletion, plan.Timeouts
+	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+}
+
+func (r *snapshotResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
+	var state snapshotResourceModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	until := "the end of its retention window"
+	if v := state.RestorableUntil.ValueString(); v != "" {
+		until = v
+	}
+	resp.Diagnostics.AddWarning("Snapshot kept by Aura",
+		fmt.Sprintf("Aura cannot delete snapshots. Snapshot %s was removed from the Terraform state only; it stays restorable until %s and then expires by itself.", state.SnapshotID.ValueString(), until))
+}
+
+func (r *snapshotResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	instanceID, snapshotID, ok := strings.Cut(req.ID, "/")
+	if !ok || instanceID == "" || snapshotID == "" {
+		resp.Diagnostics.AddError("Invalid import id", `Use "<instance_id>/<snapshot_id>".`)
+		return
+	}
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), req.ID)...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("instance_id"), instanceID)...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("snapshot_id"), snapshotID)...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("wait_for_completion"), true)...)
+}

@@ -1,0 +1,111 @@
+package provider
+
+import (
+	"fmt"
+	"regexp"
+	"testing"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-testing/compare"
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+)
+
+func testAccSnapshotConfig(name, trigger string) string {
+	return testAccInstanceConfig(name, "2GB", "europe-west1", "") + fmt.Sprintf(`
+resource "aura_snapshot" "test" {
+  instance_id = aura_instance.test.id
+  triggers    = { run = %q }
+}
+`, trigger)
+}
+
+func TestAccSnapshot_createImportAndTriggers(t *testing.T) {
+	differ := statecheck.CompareValue(compare.ValuesDiffer())
+	resource.Test(t, resource.TestCase{
+		PreCheck:                 func() { testAccPreCheck(t) },
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             testAccCheckInstanceDestroy,
+		Steps: []resource.TestStep{
+			{
+				Config: testAccSnapshotConfig("acc-snap", "one"),
+				ConfigStateChecks: []statecheck.StateCheck{
+					differ.AddStateValue("aura_snapshot.test", tfjsonpath.New("snapshot_id")),
+					statecheck.ExpectKnownValue("aura_snapshot.test", tfjsonpath.New("status"), knownvalue.StringExact("Completed")),
+					statecheck.ExpectKnownValue("aura_snapshot.test", tfjsonpath.New("profile"), knownvalue.StringExact("AdHoc")),
+					statecheck.ExpectKnownValue("aura_snapshot.test", tfjsonpath.New("exportable"), knownvalue.Bool(true)),
+					statecheck.ExpectKnownValue("aura_snapshot.test", tfjsonpath.New("restorable_until"), knownvalue.NotNull()),
+				},
+				Check: resource.ComposeTestCheckFunc(func(s *terraform.State) error {
+					a := s.RootModule().Resources["aura_snapshot.test"].Primary.Attributes
+					ts, err1 := time.Parse(time.RFC3339, a["timestamp"])
+					until, err2 := time.Parse(time.RFC3339, a["restorable_until"])
+					if err1 != nil || err2 != nil || until.Sub(ts) != 7*24*time.Hour || a["exportable_until"] != a["restorable_until"] {
+						return fmt.Errorf("professional-db on-demand windows: taken %s, restorable until %s, exportable until %s", a["timestamp"], a["restorable_until"], a["exportable_until"])
+					}
+					return nil
+				}),
+			},
+			{
+				Config:           testAccSnapshotConfig("acc-snap", "one"),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
+			},
+			{
+				ResourceName:            "aura_snapshot.test",
+				ImportState:             true,
+				ImportStateVerify:       true,
+				ImportStateVerifyIgnore: []string{"triggers", "timeouts"},
+			},
+			{
+				Config: testAccSnapshotConfig("acc-snap", "two"),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction("aura_snapshot.test", plancheck.ResourceActionReplace),
+					plancheck.ExpectResourceAction("aura_instance.test", plancheck.ResourceActionNoop),
+				}},
+				ConfigStateChecks: []statecheck.StateCheck{differ.AddStateValue("aura_snapshot.test", tfjsonpath.New("snapshot_id"))},
+			},
+		},
+	})
+}
+
+// Snapshots expire by Aura's clock: one past its window leaves state, and the next plan takes a new one.
+func TestAccSnapshot_expiryRemovesItFromState(t *testing.T) {
+	needsEmulator(t)
+	resource.Test(t, resource.TestCase{
+		PreCheck:                 func() { testAccPreCheck(t) },
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             testAccCheckInstanceDestroy,
+		Steps: []resource.TestStep{
+			{Config: testAccSnapshotConfig("acc-expiry", "x")},
+			{
+				PreConfig: func() { testEmulator.AdvanceClock(8 * 24 * time.Hour) },
+				Config:    testAccSnapshotConfig("acc-expiry", "x"),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction("aura_snapshot.test", plancheck.ResourceActionCreate),
+				}},
+			},
+		},
+	})
+}
+
+func TestAccSnapshot_instanceMustBeRunning(t *testing.T) {
+	resource.Test(t, resource.TestCase{
+		PreCheck:                 func() { testAccPreCheck(t) },
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             testAccCheckInstanceDestroy,
+		Steps: []resource.TestStep{
+			{
+				Config: testAccInstanceConfig("acc-snap-paused", "2GB", "europe-west1", "paused = true") + `
+resource "aura_snapshot" "test" {
+  instance_id = aura_instance.test.id
+}
+`,
+				ExpectError: regexp.MustCompile(`(?s)is "paused"; Aura snapshots only running instances`),
+			},
+		},
+	})
+}
