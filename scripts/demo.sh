@@ -1,50 +1,49 @@
 #!/usr/bin/env bash
 # make demo: build the provider and the emulator, start the emulator on a free loopback port, install the
-# provider through a filesystem mirror, apply examples/demo, print what happened, destroy, stop.
-# Everything is cleaned up even when a step fails.
+# provider for Terraform through a filesystem mirror (terraform init works offline with the real source),
+# tell the backup story of examples/demo with the data checked after each step, destroy, stop.
+# Clean-up runs even when a step fails.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
 work="$root/.demo"
-rm -rf "$work"; mkdir -p "$work"
-
+rm -rf "$work"; mkdir -p "$work/tf"
 if [ -n "${TF_CLI_CONFIG_FILE:-}" ] && [ ! -f "$TF_CLI_CONFIG_FILE" ]; then unset TF_CLI_CONFIG_FILE; fi
 export CHECKPOINT_DISABLE=1
+began=$(date +%s)
 
 emu_pid=""
+applied=0
 cleanup() {
   status=$?
-  if [ -n "$emu_pid" ]; then
-    if [ -f "$work/tf/terraform.tfstate" ] && [ "${destroyed:-0}" = 0 ]; then
-      echo "== destroying after a failure"
-      (cd "$work/tf" && terraform destroy -auto-approve -no-color >/dev/null 2>&1) || true
-    fi
-    kill "$emu_pid" 2>/dev/null || true
-    wait "$emu_pid" 2>/dev/null || true
+  if [ "$applied" = 1 ]; then
+    echo "== destroying what is left after a failure"
+    (cd "$work/tf" && terraform destroy -auto-approve -no-color -input=false -var stage=3 >/dev/null 2>&1) || true
   fi
-  [ $status -eq 0 ] && echo "== demo finished; emulator stopped" || echo "== demo FAILED (exit $status); emulator stopped" >&2
+  if [ -n "$emu_pid" ]; then kill "$emu_pid" 2>/dev/null || true; wait "$emu_pid" 2>/dev/null || true; fi
+  if [ $status -eq 0 ]; then echo "== demo finished in $(( $(date +%s) - began ))s; emulator stopped"
+  else echo "== demo FAILED (exit $status); emulator stopped; logs in .demo/" >&2; fi
   exit $status
 }
 trap cleanup EXIT
 
 version=0.1.0
-echo "== building provider and emulator"
+echo "== building the provider and aura-emulator"
 mirror="$work/mirror/registry.terraform.io/aura-terraform/aura/$version/linux_amd64"
 mkdir -p "$mirror"
 go build -o "$mirror/terraform-provider-aura_v$version" .
 go build -o "$work/aura-emulator" ./cmd/aura-emulator
 
-echo "== starting aura-emulator"
 "$work/aura-emulator" --listen 127.0.0.1:0 --transition "${DEMO_TRANSITION:-1s}" > "$work/emulator.json" 2> "$work/emulator.log" &
 emu_pid=$!
 for _ in $(seq 1 100); do [ -s "$work/emulator.json" ] && break; sleep 0.1; done
 base=$(jq -r .base_url "$work/emulator.json")
-echo "   listening on $base"
-
+echo "== aura-emulator listening on $base"
 export AURA_BASE_URL="$base"
-export AURA_CLIENT_ID=$(jq -r .client_id "$work/emulator.json")
-export AURA_CLIENT_SECRET=$(jq -r .client_secret "$work/emulator.json")
-export AURA_TENANT_ID=$(jq -r .tenant_id "$work/emulator.json")
+AURA_CLIENT_ID=$(jq -r .client_id "$work/emulator.json"); export AURA_CLIENT_ID
+AURA_CLIENT_SECRET=$(jq -r .client_secret "$work/emulator.json"); export AURA_CLIENT_SECRET
+AURA_TENANT_ID=$(jq -r .tenant_id "$work/emulator.json"); export AURA_TENANT_ID
+export AURA_POLL_INTERVAL=200ms
 
 cat > "$work/terraformrc" <<RC
 provider_installation {
@@ -58,19 +57,48 @@ provider_installation {
 }
 RC
 export TF_CLI_CONFIG_FILE="$work/terraformrc"
-
-mkdir -p "$work/tf"
-cp -r examples/demo/. "$work/tf/"
+cp examples/demo/main.tf "$work/tf/"
 cd "$work/tf"
+
+tf() { terraform "$@" -no-color -input=false; }
+apply() {
+  echo "== terraform apply (stage $1: $2)"
+  applied=1
+  tf apply -auto-approve -var "stage=$1" > "apply-$1.log" || { cat "apply-$1.log"; exit 1; }
+  grep -E 'Creation complete|Apply complete' "apply-$1.log" | sed -E 's/^/   /; s/ \[id=.*//'
+}
+out() { terraform output -raw "$1"; }
+data() { curl -fsS "$base/_emulator/instances/$1/data"; }
+write() { curl -fsS -X PUT "$base/_emulator/instances/$1/data" -d "$2" | jq -r .sha256; }
+check() { # check <label> <instance> <expected sha>
+  local got; got=$(data "$2" | jq -r .sha256)
+  if [ "$got" = "$3" ]; then echo "   data check: $1: OK ($(data "$2" | jq -c .data))"
+  else echo "   data check: $1: FAILED (sha $got, want $3)"; exit 1; fi
+}
+
 echo "== terraform init (offline, from the filesystem mirror)"
-terraform init -no-color -input=false >/dev/null
-echo "== terraform apply"
-terraform apply -auto-approve -no-color -input=false -var "emulator_url=$base" | grep -E '^(aura_|Apply complete)' || true
+tf init > init.log || { cat init.log; exit 1; }
+grep -E 'Installed aura-terraform/aura' init.log | sed 's/^ *- /   /'
+
+apply 1 "a production instance"
+prod=$(out prod_id)
+good=$(write "$prod" '{"customers": ["ada", "grace"], "orders": 2}')
+echo "   wrote the good dataset into $prod"
+
+apply 2 "on-demand snapshot, exportable snapshots, staging clone"
+echo "   snapshot $(out snapshot_id); exportable snapshots listed: $(out exportable_snapshots)"
+check "staging clone $(out staging_id) holds the snapshot's data" "$(out staging_id)" "$good"
+
+bad=$(write "$prod" '{"customers": [], "orders": 0, "oops": "DELETE ALL"}')
+echo "   a bad write wiped production (sha ${bad:0:12})"
+apply 3 "restore production from the pinned snapshot"
+check "production after the $(out restore_method)" "$prod" "$good"
+
 echo "== outputs"
-terraform output -no-color
-bash "$root/scripts/demo-story.sh" "$base"
+terraform output -no-color | sed 's/^/   /'
+echo "== terraform plan after the story: $(tf plan -detailed-exitcode -var stage=3 >/dev/null 2>&1 && echo 'no changes' || echo 'CHANGES PENDING')"
 echo "== terraform destroy"
-terraform destroy -auto-approve -no-color -input=false -var "emulator_url=$base" | grep -E 'Destroy complete' || true
-destroyed=1
+tf destroy -auto-approve -var stage=3 | grep -E 'Destroy complete|Warning: Snapshot' | sed 's/^/   /'
+applied=0
 echo "== API calls the emulator served"
-curl -s "$base/_emulator/stats" | jq -r '.requests[] | "   \(.count)\t\(.method) \(.route) -> \(.status)"'
+curl -fsS "$base/_emulator/stats" | jq -r '.requests[] | "   \(.count)\t\(.method) \(.route) -> \(.status)"'

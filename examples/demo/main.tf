@@ -1,0 +1,86 @@
+# The backup story that `make demo` tells against aura-emulator, one stage at a time:
+#   1: a production instance
+#   2: an on-demand snapshot, the exportable snapshots listed, a staging clone from that snapshot
+#   3: a restore of production from the pinned snapshot, after a bad write
+terraform {
+  required_providers {
+    aura = {
+      source = "aura-terraform/aura"
+    }
+  }
+}
+
+# Credentials, URL and tenant come from AURA_CLIENT_ID, AURA_CLIENT_SECRET, AURA_BASE_URL and AURA_TENANT_ID.
+provider "aura" {}
+
+variable "stage" {
+  type    = number
+  default = 1
+}
+
+resource "aura_instance" "prod" {
+  name           = "demo-prod"
+  type           = "professional-db"
+  cloud_provider = "gcp"
+  region         = "europe-west1"
+  memory         = "2GB"
+}
+
+resource "aura_snapshot" "before_release" {
+  count       = var.stage >= 2 ? 1 : 0
+  instance_id = aura_instance.prod.id
+  triggers    = { release = "v1" }
+}
+
+data "aura_snapshots" "exportable" {
+  count           = var.stage >= 2 ? 1 : 0
+  instance_id     = aura_instance.prod.id
+  exportable_only = true
+  depends_on      = [aura_snapshot.before_release]
+}
+
+resource "aura_instance_from_snapshot" "staging" {
+  count              = var.stage >= 2 ? 1 : 0
+  name               = "demo-staging"
+  type               = "professional-db"
+  cloud_provider     = "gcp"
+  region             = "europe-west1"
+  memory             = "2GB"
+  source_instance_id = aura_instance.prod.id
+  source_snapshot_id = aura_snapshot.before_release[0].snapshot_id
+}
+
+resource "aura_instance_restore" "rollback" {
+  count             = var.stage >= 3 ? 1 : 0
+  instance_id       = aura_instance.prod.id
+  snapshot_id       = aura_snapshot.before_release[0].snapshot_id # pinned, never "most recent"
+  confirm_overwrite = true
+}
+
+output "prod_id" {
+  value = aura_instance.prod.id
+}
+
+output "prod_connection_url" {
+  value = aura_instance.prod.connection_url
+}
+
+output "staging_id" {
+  value = one(aura_instance_from_snapshot.staging[*].id)
+}
+
+output "staging_connection_url" {
+  value = one(aura_instance_from_snapshot.staging[*].connection_url)
+}
+
+output "snapshot_id" {
+  value = one(aura_snapshot.before_release[*].snapshot_id)
+}
+
+output "exportable_snapshots" {
+  value = length(data.aura_snapshots.exportable) > 0 ? length(data.aura_snapshots.exportable[0].snapshots) : 0
+}
+
+output "restore_method" {
+  value = one(aura_instance_restore.rollback[*].method)
+}
