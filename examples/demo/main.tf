@@ -2,6 +2,8 @@
 #   1: a production instance
 #   2: an on-demand snapshot, the exportable snapshots listed, a staging clone from that snapshot
 #   3: a restore of production from the pinned snapshot, after a bad write
+#   4: an export of that snapshot to a local .backup file
+#   5: an upload of that file into production, after another bad write
 terraform {
   required_providers {
     aura = {
@@ -57,6 +59,21 @@ resource "aura_instance_restore" "rollback" {
   confirm_overwrite = true
 }
 
+resource "aura_snapshot_export" "offsite" {
+  count       = var.stage >= 4 ? 1 : 0
+  instance_id = aura_instance.prod.id
+  snapshot_id = aura_snapshot.before_release[0].snapshot_id
+  path        = "${path.module}/demo-prod.backup"
+}
+
+resource "aura_database_upload" "from_file" {
+  count             = var.stage >= 5 ? 1 : 0
+  instance_id       = aura_instance.prod.id
+  source_path       = aura_snapshot_export.offsite[0].path
+  confirm_overwrite = true
+  depends_on        = [aura_instance_restore.rollback]
+}
+
 output "prod_id" {
   value = aura_instance.prod.id
 }
@@ -83,4 +100,12 @@ output "exportable_snapshots" {
 
 output "restore_method" {
   value = one(aura_instance_restore.rollback[*].method)
+}
+
+output "export_file" {
+  value = one(aura_snapshot_export.offsite[*].path)
+}
+
+output "export_sha256" {
+  value = one(aura_snapshot_export.offsite[*].sha256)
 }

@@ -268,16 +268,15 @@ func TestWaiter_backsOffAndNoticesQuickly(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	began := time.Now()
 	f.resetStats()
 	if _, err := f.c.WaitForInstance(context.Background(), created.ID, "running"); err != nil {
 		t.Fatal(err)
 	}
-	elapsed := time.Since(began)
 	polls := f.count("GET", "/v1/instances/{id}")
-	// 100, 200, 400, 400, ... ms: a 2 s wait costs about 7 polls and is noticed within 400 ms.
-	if polls > 9 || elapsed > 2400*time.Millisecond {
-		t.Errorf("%d polls, %v for a 2 s transition", polls, elapsed)
+	// Intervals of 100, 200, 400, 400, ... ms: a 2 s wait costs about 7 polls (fixed 100 ms polling: 20).
+	// How soon the change is noticed is measured by make bench, not here.
+	if polls > 9 {
+		t.Errorf("%d polls for a 2 s transition", polls)
 	}
 }
 

@@ -38,18 +38,18 @@ func TestAccInstanceFromSnapshot_carriesTheData(t *testing.T) {
 			{
 				Config: testAccInstanceConfig("acc-clone-source", "2GB", "europe-west1", ""),
 				Check: func(s *terraform.State) error {
-					x = putData(t, attr(s, "aura_instance.test", "id"), map[string]any{"dataset": "X"})
+					x = putData(t, stateAttr(s, "aura_instance.test", "id"), map[string]any{"dataset": "X"})
 					return nil
 				},
 			},
 			{
 				Config: config,
 				Check: func(s *terraform.State) error {
-					clone := attr(s, "aura_instance_from_snapshot.clone", "id")
+					clone := stateAttr(s, "aura_instance_from_snapshot.clone", "id")
 					if got := dataSHA(t, clone); got != x {
 						return fmt.Errorf("clone dataset %s, want X %s", got, x)
 					}
-					if attr(s, "aura_instance_from_snapshot.clone", "password") == "" {
+					if stateAttr(s, "aura_instance_from_snapshot.clone", "password") == "" {
 						return fmt.Errorf("clone has no password")
 					}
 					return nil

@@ -10,6 +10,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
@@ -170,11 +171,11 @@ func instanceSchema(ctx context.Context, clone bool) schema.Schema {
 			},
 			"status": schema.StringAttribute{
 				Computed: true, MarkdownDescription: "Status reported by Aura, such as `running` or `paused`.",
-				PlanModifiers: []planmodifier.String{followsPaused{}},
+				PlanModifiers: []planmodifier.String{stateUnless{"paused"}},
 			},
 			"connection_url": schema.StringAttribute{
 				Computed: true, MarkdownDescription: "Bolt connection URL; empty while paused.",
-				PlanModifiers: []planmodifier.String{followsPaused{}},
+				PlanModifiers: []planmodifier.String{stateUnless{"paused"}},
 			},
 			"username": schema.StringAttribute{
 				Computed: true, MarkdownDescription: "Database user name given at creation.",
@@ -309,22 +310,23 @@ func (storageFollowsMemory) PlanModifyString(ctx context.Context, req planmodifi
 	}
 }
 
-// followsPaused keeps status and connection_url from state unless paused changes.
-type followsPaused struct{}
+// stateUnless keeps a computed string from state unless the attribute it follows changes in the plan
+// (status and connection_url follow paused; endpoint_service follows private_connectivity).
+type stateUnless struct{ follows string }
 
-func (followsPaused) Description(context.Context) string {
-	return "Keeps the prior value unless paused changes."
+func (m stateUnless) Description(context.Context) string {
+	return "Keeps the prior value unless " + m.follows + " changes."
 }
-func (m followsPaused) MarkdownDescription(ctx context.Context) string { return m.Description(ctx) }
+func (m stateUnless) MarkdownDescription(ctx context.Context) string { return m.Description(ctx) }
 
-func (followsPaused) PlanModifyString(ctx context.Context, req planmodifier.StringRequest, resp *planmodifier.StringResponse) {
+func (m stateUnless) PlanModifyString(ctx context.Context, req planmodifier.StringRequest, resp *planmodifier.StringResponse) {
 	if !req.PlanValue.IsUnknown() || req.State.Raw.IsNull() || req.Plan.Raw.IsNull() {
 		return
 	}
-	var planPaused, statePaused types.Bool
-	req.Plan.GetAttribute(ctx, path.Root("paused"), &planPaused)
-	req.State.GetAttribute(ctx, path.Root("paused"), &statePaused)
-	if planPaused.Equal(statePaused) {
+	var planned, prior attr.Value
+	req.Plan.GetAttribute(ctx, path.Root(m.follows), &planned)
+	req.State.GetAttribute(ctx, path.Root(m.follows), &prior)
+	if planned != nil && planned.Equal(prior) {
 		resp.PlanValue = req.StateValue
 	}
 }

@@ -12,7 +12,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 )
 
-func attr(s *terraform.State, name, key string) string {
+func stateAttr(s *terraform.State, name, key string) string {
 	return s.RootModule().Resources[name].Primary.Attributes[key]
 }
 
@@ -36,7 +36,7 @@ resource "aura_instance_restore" "test" {
 			{
 				Config: testAccInstanceConfig("acc-restore", "2GB", "europe-west1", ""),
 				Check: func(s *terraform.State) error {
-					instanceID = attr(s, "aura_instance.test", "id")
+					instanceID = stateAttr(s, "aura_instance.test", "id")
 					x = putData(t, instanceID, map[string]any{"dataset": "X"})
 					return nil
 				},
@@ -100,8 +100,8 @@ resource "aura_snapshot" "source" {
 			{
 				Config: two,
 				Check: func(s *terraform.State) error {
-					x = putData(t, attr(s, "aura_instance.source", "id"), map[string]any{"dataset": "source X"})
-					targetID = attr(s, "aura_instance.target", "id")
+					x = putData(t, stateAttr(s, "aura_instance.source", "id"), map[string]any{"dataset": "source X"})
+					targetID = stateAttr(s, "aura_instance.target", "id")
 					putData(t, targetID, map[string]any{"dataset": "target"})
 					return nil
 				},
@@ -143,7 +143,7 @@ func TestAccInstanceRestore_needsConfirmation(t *testing.T) {
 			{
 				Config: base,
 				Check: func(s *terraform.State) error {
-					instanceID = attr(s, "aura_instance.test", "id")
+					instanceID = stateAttr(s, "aura_instance.test", "id")
 					x = putData(t, instanceID, map[string]any{"dataset": "keep me"})
 					control(t, "DELETE", "/_emulator/stats", nil, nil)
 					return nil

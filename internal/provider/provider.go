@@ -183,6 +183,9 @@ func (p *auraProvider) Resources(context.Context) []func() resource.Resource {
 		NewInstanceFromSnapshotResource,
 		NewSnapshotResource,
 		NewInstanceRestoreResource,
+		NewNetworkAccessResource,
+		NewSnapshotExportResource,
+		NewDatabaseUploadResource,
 	}
 }
 
@@ -194,5 +197,6 @@ func (p *auraProvider) DataSources(context.Context) []func() datasource.DataSour
 		NewTenantsDataSource,
 		NewSnapshotsDataSource,
 		NewSnapshotDataSource,
+		NewNetworkAccessConfigurationsDataSource,
 	}
 }

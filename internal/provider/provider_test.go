@@ -8,6 +8,8 @@ import (
 	"io"
 	"net/http"
 	"os"
+	"regexp"
+	"strings"
 	"testing"
 	"time"
 
@@ -173,4 +175,34 @@ func differentialSnapshot(t *testing.T, instanceID string) string {
 	}
 	t.Fatal("no differential snapshot appeared")
 	return ""
+}
+
+// createInstanceForTest makes a running instance outside Terraform and deletes it when the test ends.
+func createInstanceForTest(t *testing.T, name, typ string) string {
+	t.Helper()
+	c := testAccClient(t)
+	ctx := context.Background()
+	created, err := c.CreateInstance(ctx, aura.CreateInstanceRequest{Name: name, TenantID: os.Getenv("AURA_TENANT_ID"),
+		Type: typ, Version: "5", Region: "europe-west1", CloudProvider: "gcp", Memory: "2GB"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = c.DeleteInstance(ctx, created.ID) })
+	if _, err := c.WaitForInstance(ctx, created.ID, "running"); err != nil {
+		t.Fatal(err)
+	}
+	return created.ID
+}
+
+// wrapped matches each phrase literally, in order, wherever Terraform wrapped the lines of a diagnostic.
+func wrapped(phrases ...string) *regexp.Regexp {
+	parts := make([]string, len(phrases))
+	for i, p := range phrases {
+		words := strings.Fields(p)
+		for j, w := range words {
+			words[j] = regexp.QuoteMeta(w)
+		}
+		parts[i] = strings.Join(words, `\s+`)
+	}
+	return regexp.MustCompile(`(?s)` + strings.Join(parts, `.*`))
 }

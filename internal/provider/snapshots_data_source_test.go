@@ -138,7 +138,7 @@ data "aura_snapshot" "latest" {
 			{
 				Config: testAccInstanceConfig("acc-snaps-ds", "2GB", "europe-west1", ""),
 				Check: func(s *terraform.State) error {
-					instanceID = attr(s, "aura_instance.test", "id")
+					instanceID = stateAttr(s, "aura_instance.test", "id")
 					testEmulator.AdvanceClock(3 * 24 * time.Hour) // three daily scheduled snapshots
 					return nil
 				},

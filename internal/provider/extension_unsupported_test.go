@@ -1,0 +1,92 @@
+package provider
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"testing"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+
+	"github.com/aura-terraform/terraform-provider-aura/internal/emulator"
+)
+
+// Against a server without the project's extension (the public API v1), every extension resource fails with
+// the one clear diagnostic, nothing crashes, and no state is written.
+func TestAccExtensions_unsupportedServer(t *testing.T) {
+	needsEmulator(t)
+	cfg := emulator.DefaultConfig()
+	cfg.Listen, cfg.RateLimit, cfg.Transition, cfg.NoExtensions = "127.0.0.1:0", 0, 100*time.Millisecond, true
+	e, err := emulator.New(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := e.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer e.Close()
+	provider := fmt.Sprintf(`
+provider "aura" {
+  base_url      = %q
+  client_id     = %q
+  client_secret = %q
+  tenant_id     = %q
+}
+`, e.BaseURL(), e.ClientID(), e.ClientSecret(), e.TenantID())
+	backup := filepath.Join(t.TempDir(), "in.backup")
+	if err := os.WriteFile(backup, []byte("x"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	configs := map[string]string{
+		"network access": `
+resource "aura_network_access_configuration" "test" {
+  cloud_provider = "aws"
+  region         = "us-east-1"
+  type           = "enterprise-db"
+}`,
+		"network access list": `
+data "aura_network_access_configurations" "all" {}`,
+		"export": `
+resource "aura_instance" "test" {
+  name = "noext"
+  type = "professional-db"
+  cloud_provider = "gcp"
+  region = "europe-west1"
+  memory = "2GB"
+}
+resource "aura_snapshot" "test" {
+  instance_id = aura_instance.test.id
+}
+resource "aura_snapshot_export" "test" {
+  instance_id = aura_instance.test.id
+  snapshot_id = aura_snapshot.test.snapshot_id
+  path        = "` + filepath.Join(t.TempDir(), "out.backup") + `"
+}`,
+		"upload": `
+resource "aura_instance" "test" {
+  name = "noext-upload"
+  type = "professional-db"
+  cloud_provider = "gcp"
+  region = "europe-west1"
+  memory = "2GB"
+}
+resource "aura_database_upload" "test" {
+  instance_id       = aura_instance.test.id
+  source_path       = "` + backup + `"
+  confirm_overwrite = true
+}`,
+	}
+	for name, config := range configs {
+		t.Run(name, func(t *testing.T) {
+			resource.Test(t, resource.TestCase{
+				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+				Steps: []resource.TestStep{{
+					Config:      provider + config,
+					ExpectError: regexp.MustCompile(`(?s)This\s+Aura\s+API\s+does\s+not\s+expose.*configured\s+in\s+the\s+Aura\s+console`),
+				}},
+			})
+		})
+	}
+}

@@ -1,0 +1,248 @@
+package provider
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/attr"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/setdefault"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-framework/types/basetypes"
+
+	"github.com/aura-terraform/terraform-provider-aura/internal/aura"
+)
+
+var (
+	_ resource.Resource                   = (*networkAccessResource)(nil)
+	_ resource.ResourceWithConfigure      = (*networkAccessResource)(nil)
+	_ resource.ResourceWithImportState    = (*networkAccessResource)(nil)
+	_ resource.ResourceWithValidateConfig = (*networkAccessResource)(nil)
+)
+
+const networkFeature = "network access configurations"
+
+type networkAccessResource struct{ data *providerData }
+
+func NewNetworkAccessResource() resource.Resource { return &networkAccessResource{} }
+
+type networkAccessModel struct {
+	ID                   types.String   `tfsdk:"id"`
+	TenantID             types.String   `tfsdk:"tenant_id"`
+	CloudProvider        types.String   `tfsdk:"cloud_provider"`
+	Region               types.String   `tfsdk:"region"`
+	Type                 types.String   `tfsdk:"type"`
+	PrivateConnectivity  types.Bool     `tfsdk:"private_connectivity"`
+	PublicTrafficEnabled types.Bool     `tfsdk:"public_traffic_enabled"`
+	AllowedPrincipals    types.Set      `tfsdk:"allowed_principals"`
+	EndpointService      types.String   `tfsdk:"endpoint_service"`
+	Status               types.String   `tfsdk:"status"`
+	Timeouts             timeouts.Value `tfsdk:"timeouts"`
+}
+
+func (r *networkAccessResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_network_access_configuration"
+}
+
+func (r *networkAccessResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+	replace := []planmodifier.String{stringplanmodifier.RequiresReplace()}
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "The network access configuration of a tenant for one cloud provider, region and instance type (the Aura " +
+			"console's Network Access page). **Extension:** the public Aura API v1 does not expose it; against such a server every " +
+			"operation fails with a clear message, and the configuration has to be made in the Aura console. While " +
+			"`public_traffic_enabled` is `false`, uploads into the covered instances are refused.",
+		Attributes: map[string]schema.Attribute{
+			"id": schema.StringAttribute{Computed: true, MarkdownDescription: "Configuration id.", PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()}},
+			"tenant_id": schema.StringAttribute{
+				Optional: true, Computed: true, MarkdownDescription: "Tenant. Default: the provider's `tenant_id`. Changing it forces replacement.",
+				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplaceIfConfigured(), stringplanmodifier.UseStateForUnknown()},
+			},
+			"cloud_provider": schema.StringAttribute{Required: true, MarkdownDescription: "`gcp`, `aws` or `azure`. Changing it forces replacement.",
+				Validators: []validator.String{stringvalidator.OneOf(cloudProviders...)}, PlanModifiers: replace},
+			"region": schema.StringAttribute{Required: true, MarkdownDescription: "Cloud region. Changing it forces replacement.",
+				Validators: []validator.String{stringvalidator.LengthAtLeast(1)}, PlanModifiers: replace},
+			"type": schema.StringAttribute{Required: true, MarkdownDescription: "Instance type (tier) it covers: one of `" + strings.Join(instanceTypes, "`, `") + "`. Changing it forces replacement.",
+				Validators: []validator.String{stringvalidator.OneOf(instanceTypes...)}, PlanModifiers: replace},
+			"private_connectivity": schema.BoolAttribute{Optional: true, Computed: true, Default: booldefault.StaticBool(false),
+				MarkdownDescription: "Offer a private endpoint (`endpoint_service`). Default `false`. Updates in place."},
+			"public_traffic_enabled": schema.BoolAttribute{Optional: true, Computed: true, Default: booldefault.StaticBool(true),
+				MarkdownDescription: "Allow traffic over the public internet. Default `true`. `false` needs `private_connectivity = true`, and refuses uploads into covered instances. Updates in place."},
+			"allowed_principals": schema.SetAttribute{Optional: true, Computed: true, ElementType: types.StringType,
+				Default:             setdefault.StaticValue(basetypes.NewSetValueMust(types.StringType, nil)),
+				MarkdownDescription: "AWS account ids, Azure subscription ids or GCP project ids allowed to connect privately. Default empty. Updates in place."},
+			"endpoint_service": schema.StringAttribute{Computed: true, MarkdownDescription: "The private endpoint service to connect to; empty without private connectivity.",
+				PlanModifiers: []planmodifier.String{stateUnless{"private_connectivity"}}},
+			"status":   schema.StringAttribute{Computed: true, MarkdownDescription: "`pending`, `updating` or `ready`; applies wait for `ready`.", PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()}},
+			"timeouts": timeouts.Attributes(ctx, timeouts.Opts{Create: true, Update: true, Delete: true}),
+		},
+	}
+}
+
+func (r *networkAccessResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
+	r.data = clientFrom(req.ProviderData, &resp.Diagnostics)
+}
+
+func (r *networkAccessResource) ValidateConfig(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
+	var m networkAccessModel
+	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
+	public, private := m.PublicTrafficEnabled, m.PrivateConnectivity
+	if !public.IsNull() && !public.IsUnknown() && !public.ValueBool() && !private.IsUnknown() && !private.ValueBool() {
+		resp.Diagnostics.AddAttributeError(path.Root("public_traffic_enabled"), "Public traffic off needs private connectivity",
+			"public_traffic_enabled = false is only allowed with private_connectivity = true; otherwise nothing could reach the instances. Allowed: set private_connectivity = true, or keep public_traffic_enabled = true.")
+	}
+}
+
+func (m *networkAccessModel) fromAPI(n *aura.NetworkAccess) {
+	m.ID, m.TenantID = types.StringValue(n.ID), types.StringValue(n.TenantID)
+	m.CloudProvider, m.Region, m.Type = types.StringValue(n.CloudProvider), types.StringValue(n.Region), types.StringValue(n.Type)
+	m.PrivateConnectivity, m.PublicTrafficEnabled = types.BoolValue(n.PrivateConnectivity), types.BoolValue(n.PublicTrafficEnabled)
+	m.AllowedPrincipals = stringSet(n.AllowedPrincipals)
+	m.EndpointService, m.Status = types.StringValue(n.EndpointService), types.StringValue(n.Status)
+}
+
+func stringSet(v []string) types.Set {
+	elems := make([]attr.Value, 0, len(v))
+	for _, s := range v {
+		elems = append(elems, types.StringValue(s))
+	}
+	return types.SetValueMust(types.StringType, elems)
+}
+
+func setStrings(ctx context.Context, s types.Set) []string {
+	out := []string{}
+	_ = s.ElementsAs(ctx, &out, false)
+	return out
+}
+
+func (r *networkAccessResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	var plan networkAccessModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	timeout, d := plan.Timeouts.Create(ctx, defaultCreateTimeout)
+	resp.Diagnostics.Append(d...)
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	tenantID := plan.TenantID.ValueString()
+	if plan.TenantID.IsUnknown() || tenantID == "" {
+		tenantID = r.data.tenantID
+	}
+	n, err := r.data.client.CreateNetworkAccess(ctx, tenantID, aura.CreateNetworkAccessRequest{
+		CloudProvider: plan.CloudProvider.ValueString(), Region: plan.Region.ValueString(), Type: plan.Type.ValueString(),
+		PrivateConnectivity: plan.PrivateConnectivity.ValueBool(), PublicTrafficEnabled: plan.PublicTrafficEnabled.ValueBool(),
+		AllowedPrincipals: setStrings(ctx, plan.AllowedPrincipals),
+	})
+	if err != nil {
+		addAPIError(&resp.Diagnostics, "Creating the network access configuration failed", networkFeature, err)
+		return
+	}
+	state := plan
+	state.fromAPI(n)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+	if n, err = r.data.client.WaitForNetworkAccess(ctx, tenantID, n.ID); err != nil {
+		resp.Diagnostics.AddError("Waiting for the network access configuration failed", err.Error())
+		return
+	}
+	state.fromAPI(n)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+}
+
+func (r *networkAccessResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	var state networkAccessModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	n, err := r.data.client.GetNetworkAccess(ctx, state.TenantID.ValueString(), state.ID.ValueString())
+	if errors.Is(err, aura.ErrNotFound) {
+		resp.State.RemoveResource(ctx)
+		return
+	}
+	if err != nil {
+		addAPIError(&resp.Diagnostics, "Reading the network access configuration failed", networkFeature, err)
+		return
+	}
+	state.fromAPI(n)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+}
+
+func (r *networkAccessResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	var plan, state networkAccessModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	timeout, d := plan.Timeouts.Update(ctx, defaultUpdateTimeout)
+	resp.Diagnostics.Append(d...)
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	c := r.data.client
+	tenantID, id := state.TenantID.ValueString(), state.ID.ValueString()
+	if _, err := c.WaitForNetworkAccess(ctx, tenantID, id); err != nil {
+		addAPIError(&resp.Diagnostics, "The network access configuration is not ready for an update", networkFeature, err)
+		return
+	}
+	patch := aura.UpdateNetworkAccessRequest{}
+	if !plan.PrivateConnectivity.Equal(state.PrivateConnectivity) {
+		patch.PrivateConnectivity = plan.PrivateConnectivity.ValueBoolPointer()
+	}
+	if !plan.PublicTrafficEnabled.Equal(state.PublicTrafficEnabled) {
+		patch.PublicTrafficEnabled = plan.PublicTrafficEnabled.ValueBoolPointer()
+	}
+	if !plan.AllowedPrincipals.Equal(state.AllowedPrincipals) {
+		p := setStrings(ctx, plan.AllowedPrincipals)
+		patch.AllowedPrincipals = &p
+	}
+	next := plan
+	if patch.PrivateConnectivity != nil || patch.PublicTrafficEnabled != nil || patch.AllowedPrincipals != nil {
+		if _, err := c.UpdateNetworkAccess(ctx, tenantID, id, patch); err != nil {
+			addAPIError(&resp.Diagnostics, "Updating the network access configuration failed", networkFeature, err)
+			return
+		}
+	}
+	n, err := c.WaitForNetworkAccess(ctx, tenantID, id)
+	if err != nil {
+		resp.Diagnostics.AddError("Waiting for the network access configuration failed", err.Error())
+		return
+	}
+	next.fromAPI(n)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &next)...)
+}
+
+func (r *networkAccessResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
+	var state networkAccessModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	timeout, d := state.Timeouts.Delete(ctx, defaultDeleteTimeout)
+	resp.Diagnostics.Append(d...)
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	err := r.data.client.DeleteNetworkAccess(ctx, state.TenantID.ValueString(), state.ID.ValueString())
+	if err != nil && !errors.Is(err, aura.ErrNotFound) {
+		addAPIError(&resp.Diagnostics, "Deleting the network access configuration failed", networkFeature, err)
+	}
+}
+
+func (r *networkAccessResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	tenantID, id, ok := strings.Cut(req.ID, "/")
+	if !ok || tenantID == "" || id == "" {
+		resp.Diagnostics.AddError("Invalid import id", fmt.Sprintf("Use \"<tenant_id>/<id>\"; got %q.", req.ID))
+		return
+	}
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("tenant_id"), tenantID)...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), id)...)
+}

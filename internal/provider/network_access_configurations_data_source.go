@@ -1,0 +1,89 @@
+package provider
+
+import (
+	"context"
+
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+)
+
+var _ datasource.DataSourceWithConfigure = (*networkAccessListDataSource)(nil)
+
+type networkAccessListDataSource struct{ data *providerData }
+
+func NewNetworkAccessConfigurationsDataSource() datasource.DataSource {
+	return &networkAccessListDataSource{}
+}
+
+type networkAccessItem struct {
+	ID                   types.String `tfsdk:"id"`
+	CloudProvider        types.String `tfsdk:"cloud_provider"`
+	Region               types.String `tfsdk:"region"`
+	Type                 types.String `tfsdk:"type"`
+	PrivateConnectivity  types.Bool   `tfsdk:"private_connectivity"`
+	PublicTrafficEnabled types.Bool   `tfsdk:"public_traffic_enabled"`
+	AllowedPrincipals    types.Set    `tfsdk:"allowed_principals"`
+	EndpointService      types.String `tfsdk:"endpoint_service"`
+	Status               types.String `tfsdk:"status"`
+}
+
+type networkAccessListModel struct {
+	TenantID       types.String        `tfsdk:"tenant_id"`
+	Configurations []networkAccessItem `tfsdk:"configurations"`
+}
+
+func (d *networkAccessListDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_network_access_configurations"
+}
+
+func (d *networkAccessListDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "Lists a tenant's network access configurations. **Extension:** the public Aura API v1 does not expose them; against such a server this fails with a clear message.",
+		Attributes: map[string]schema.Attribute{
+			"tenant_id": schema.StringAttribute{Optional: true, Computed: true, MarkdownDescription: "Tenant. Default: the provider's `tenant_id`."},
+			"configurations": schema.ListNestedAttribute{
+				Computed: true, MarkdownDescription: "The configurations.",
+				NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
+					"id":                     computedString("Configuration id."),
+					"cloud_provider":         computedString("Cloud provider."),
+					"region":                 computedString("Region."),
+					"type":                   computedString("Instance type it covers."),
+					"private_connectivity":   schema.BoolAttribute{Computed: true, MarkdownDescription: "Whether private connectivity is on."},
+					"public_traffic_enabled": schema.BoolAttribute{Computed: true, MarkdownDescription: "Whether public traffic is allowed."},
+					"allowed_principals":     schema.SetAttribute{Computed: true, ElementType: types.StringType, MarkdownDescription: "Principals allowed to connect privately."},
+					"endpoint_service":       computedString("Private endpoint service."),
+					"status":                 computedString("`pending`, `updating` or `ready`."),
+				}},
+			},
+		},
+	}
+}
+
+func (d *networkAccessListDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
+	d.data = clientFrom(req.ProviderData, &resp.Diagnostics)
+}
+
+func (d *networkAccessListDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
+	var m networkAccessListModel
+	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	if m.TenantID.IsNull() {
+		m.TenantID = types.StringValue(d.data.tenantID)
+	}
+	list, err := d.data.client.ListNetworkAccess(ctx, m.TenantID.ValueString())
+	if err != nil {
+		addAPIError(&resp.Diagnostics, "Listing network access configurations failed", networkFeature, err)
+		return
+	}
+	m.Configurations = []networkAccessItem{}
+	for _, n := range list {
+		var r networkAccessModel
+		r.fromAPI(&n)
+		m.Configurations = append(m.Configurations, networkAccessItem{r.ID, r.CloudProvider, r.Region, r.Type,
+			r.PrivateConnectivity, r.PublicTrafficEnabled, r.AllowedPrincipals, r.EndpointService, r.Status})
+	}
+	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
+}

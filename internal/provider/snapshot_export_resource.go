@@ -1,0 +1,177 @@
+package provider
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/aura-terraform/terraform-provider-aura/internal/aura"
+)
+
+var (
+	_ resource.Resource              = (*snapshotExportResource)(nil)
+	_ resource.ResourceWithConfigure = (*snapshotExportResource)(nil)
+)
+
+const exportFeature = "snapshot export"
+
+type snapshotExportResource struct{ data *providerData }
+
+func NewSnapshotExportResource() resource.Resource { return &snapshotExportResource{} }
+
+type snapshotExportModel struct {
+	ID         types.String   `tfsdk:"id"`
+	InstanceID types.String   `tfsdk:"instance_id"`
+	SnapshotID types.String   `tfsdk:"snapshot_id"`
+	Path       types.String   `tfsdk:"path"`
+	Format     types.String   `tfsdk:"format"`
+	SizeBytes  types.Int64    `tfsdk:"size_bytes"`
+	SHA256     types.String   `tfsdk:"sha256"`
+	ExportedAt types.String   `tfsdk:"exported_at"`
+	Timeouts   timeouts.Value `tfsdk:"timeouts"`
+}
+
+func (r *snapshotExportResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_snapshot_export"
+}
+
+func (r *snapshotExportResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+	replace := []planmodifier.String{stringplanmodifier.RequiresReplace()}
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "Downloads an exportable snapshot to a local file: `.backup` for AuraDB 5, `.dump` for AuraDB 4, `.tar` for AuraDS. " +
+			"The download goes to a temporary file beside `path`, which is renamed only once its size and SHA-256 match the API's, so a failed " +
+			"download never leaves a partial file. If the file goes missing or changes, the next plan downloads it again; destroy deletes it. " +
+			"**Extension:** the public Aura API v1 does not expose export (it is a console action). In Terraform Cloud the file lives only for that run. " +
+			"Not importable.",
+		Attributes: map[string]schema.Attribute{
+			"id":          schema.StringAttribute{Computed: true, MarkdownDescription: "`<instance_id>/<snapshot_id>`.", PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()}},
+			"instance_id": schema.StringAttribute{Required: true, MarkdownDescription: "Instance of the snapshot. Changing it forces a new download.", PlanModifiers: replace},
+			"snapshot_id": schema.StringAttribute{Required: true, MarkdownDescription: "An exportable snapshot (full, `Completed`, within its exportable window). Changing it forces a new download.", PlanModifiers: replace},
+			"path":        schema.StringAttribute{Required: true, MarkdownDescription: "Local file to write; its directory must exist. Changing it forces a new download.", PlanModifiers: replace},
+			"format":      schema.StringAttribute{Computed: true, MarkdownDescription: "`backup`, `dump` or `tar`.", PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()}},
+			"size_bytes":  schema.Int64Attribute{Computed: true, MarkdownDescription: "Size of the file."},
+			"sha256":      schema.StringAttribute{Computed: true, MarkdownDescription: "SHA-256 of the file, as announced by the API and checked after the download."},
+			"exported_at": schema.StringAttribute{Computed: true, MarkdownDescription: "When the file was written (RFC 3339)."},
+			"timeouts":    timeouts.Attributes(ctx, timeouts.Opts{Create: true}),
+		},
+	}
+}
+
+func (r *snapshotExportResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
+	r.data = clientFrom(req.ProviderData, &resp.Diagnostics)
+}
+
+func (r *snapshotExportResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	var plan snapshotExportModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	timeout, d := plan.Timeouts.Create(ctx, defaultCreateTimeout)
+	resp.Diagnostics.Append(d...)
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	c := r.data.client
+	instanceID, snapshotID, dest := plan.InstanceID.ValueString(), plan.SnapshotID.ValueString(), plan.Path.ValueString()
+	if info, err := os.Stat(filepath.Dir(dest)); err != nil || !info.IsDir() {
+		resp.Diagnostics.AddAttributeError(path.Root("path"), "No such directory", fmt.Sprintf("The directory of %s does not exist.", dest))
+		return
+	}
+	if !r.checkExportable(ctx, instanceID, snapshotID, resp) {
+		return
+	}
+	x, err := c.ExportSnapshot(ctx, instanceID, snapshotID)
+	if err != nil {
+		addAPIError(&resp.Diagnostics, "Exporting the snapshot failed", exportFeature, err)
+		return
+	}
+	if err := c.Download(ctx, x, dest); err != nil {
+		resp.Diagnostics.AddError("Downloading the export failed", err.Error()+fmt.Sprintf(". Nothing was written at %s.", dest))
+		return
+	}
+	state := plan
+	state.ID = types.StringValue(instanceID + "/" + snapshotID)
+	state.Format, state.SizeBytes, state.SHA256 = types.StringValue(x.Format), types.Int64Value(x.SizeBytes), types.StringValue(x.SHA256)
+	state.ExportedAt = types.StringValue(time.Now().UTC().Format(time.RFC3339))
+	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+}
+
+// checkExportable names why a snapshot cannot be exported before asking the API.
+func (r *snapshotExportResource) checkExportable(ctx context.Context, instanceID, snapshotID string, resp *resource.CreateResponse) bool {
+	c := r.data.client
+	s, err := c.GetSnapshot(ctx, instanceID, snapshotID)
+	if errors.Is(err, aura.ErrNotFound) {
+		resp.Diagnostics.AddAttributeError(path.Root("snapshot_id"), "Snapshot not found",
+			fmt.Sprintf("Instance %s has no snapshot %s; it may have expired.", instanceID, snapshotID))
+		return false
+	}
+	if err != nil {
+		resp.Diagnostics.AddError("Reading the snapshot failed", err.Error())
+		return false
+	}
+	if s.Exportable {
+		return true
+	}
+	reason := "it is outside its exportable window"
+	in, ierr := c.GetInstance(ctx, instanceID)
+	switch {
+	case s.Status != "Completed":
+		reason = fmt.Sprintf("it is %s, not Completed", s.Status)
+	case ierr == nil:
+		if _, until := aura.SnapshotWindows(in.Type, "5", *s); until == nil && s.Profile == "Scheduled" {
+			reason = "it is a differential snapshot, and differential snapshots are never exportable"
+		} else if until != nil {
+			reason = "its exportable window ended at " + until.Format(time.RFC3339)
+		}
+	}
+	resp.Diagnostics.AddAttributeError(path.Root("snapshot_id"), "Snapshot not exportable",
+		fmt.Sprintf("Snapshot %s of instance %s cannot be exported: %s. Pick one from data.aura_snapshots with exportable_only = true.", snapshotID, instanceID, reason))
+	return false
+}
+
+// Read checks the local file: missing or changed, it leaves state so that the plan downloads it again.
+func (r *snapshotExportResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	var state snapshotExportModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	sum, err := aura.FileSHA256(state.Path.ValueString())
+	if err != nil || sum != state.SHA256.ValueString() {
+		resp.State.RemoveResource(ctx)
+		return
+	}
+	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+}
+
+func (r *snapshotExportResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	var plan, state snapshotExportModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	state.Timeouts = plan.Timeouts
+	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+}
+
+// Delete removes the file this resource wrote; a file changed since is left alone (the plan would have
+// downloaded it again, so it is no longer ours).
+func (r *snapshotExportResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
+	var state snapshotExportModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	p := state.Path.ValueString()
+	if sum, err := aura.FileSHA256(p); err == nil && sum == state.SHA256.ValueString() {
+		if err := os.Remove(p); err != nil {
+			resp.Diagnostics.AddError("Deleting the exported file failed", err.Error())
+		}
+	}
+}
