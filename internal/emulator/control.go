@@ -22,14 +22,18 @@ func (e *Emulator) handleAdvanceClock(w http.ResponseWriter, r *http.Request) {
 		writeError(w, err)
 		return
 	}
-	if req.Duration == nil || req.Duration.Duration <= 0 {
-		writeError(w, errorf(400, "invalid-value", "duration", "duration must be a positive Go duration such as 36h."))
+	if req.Duration == nil || req.Duration.Duration <= 0 || req.Duration.Duration > maxAdvance {
+		writeError(w, errorf(400, "invalid-value", "duration", "duration must be a positive Go duration such as 36h, at most %s.", maxAdvance))
 		return
 	}
 	e.st.ClockOffset += req.Duration.Duration
 	e.tick()
 	writeJSON(w, 200, map[string]string{"now": e.now().Format(time.RFC3339Nano)})
 }
+
+// maxAdvance bounds one clock advance (ten years), so that one request cannot make the emulator replay
+// centuries of schedules.
+const maxAdvance = 10 * 365 * 24 * time.Hour
 
 // AdvanceClock moves the emulator's clock forward, as POST /_emulator/clock/advance does.
 func (e *Emulator) AdvanceClock(d time.Duration) {

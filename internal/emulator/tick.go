@@ -10,6 +10,14 @@ import (
 // was then. Every request calls it first, so a clock advance takes effect at once.
 func (e *Emulator) tick() {
 	now := e.now()
+	// Only on-demand snapshots are ever unfinished (scheduled ones are born Completed), and none is added while
+	// ticking: collect them once instead of scanning every snapshot at every event.
+	var pending []*snapshot
+	for _, s := range e.st.Snapshots {
+		if s.Status == "InProgress" || s.Status == "Pending" {
+			pending = append(pending, s)
+		}
+	}
 	for {
 		var at time.Time
 		var fire func()
@@ -24,7 +32,7 @@ func (e *Emulator) tick() {
 			}
 			consider(in.NextSchedule, func() { e.runSchedule(in) })
 		}
-		for _, s := range e.st.Snapshots {
+		for _, s := range pending {
 			if s.Status == "InProgress" || s.Status == "Pending" {
 				consider(s.ReadyAt, func() { e.completeSnapshot(s) })
 			}
@@ -82,7 +90,11 @@ func (e *Emulator) removeInstance(id string) {
 // runSchedule takes the scheduled snapshot due at the instance's next schedule point if it is running then.
 func (e *Emulator) runSchedule(in *instance) {
 	t := in.NextSchedule
-	if kind, ok := scheduleAt(in.Type, in.Version, t); ok && in.Status == "running" {
+	kind, ok := scheduleAt(in.Type, in.Version, t)
+	if restorable, _ := windows(in.Type, in.Version, "Scheduled", kind); ok && !t.Add(restorable).After(e.now()) {
+		ok = false // it would have expired already: after a long clock advance, skip it rather than keep it
+	}
+	if ok && in.Status == "running" {
 		s := e.newSnapshot(in, "Scheduled", kind, t)
 		s.Status, s.Data = "Completed", cloneRaw(in.Data)
 	}
