@@ -297,18 +297,22 @@ func (c *Client) send(ctx context.Context, method, path string, query url.Values
 		}
 		res, err := c.http.Do(req)
 		if err != nil {
+			if !idempotent(req.Request) { // sent, maybe taken: also when our own deadline cut the answer off
+				return nil, &UnclearError{Method: method, Path: path, Err: err}
+			}
 			if ctx.Err() != nil {
 				return nil, fmt.Errorf("%s %s: %w", method, path, ctx.Err())
-			}
-			if !idempotent(req.Request) {
-				return nil, &UnclearError{Method: method, Path: path, Err: err}
 			}
 			return nil, fmt.Errorf("%s %s: %w", method, path, err)
 		}
 		if res.StatusCode == http.StatusForbidden && !renewed {
-			// Aura answers 403 to an expired token: renew once and replay. A second 403 is a real refusal.
-			_, _ = io.Copy(io.Discard, res.Body)
+			// Aura answers 403 to an expired token: renew once and replay (the request was refused, so a replay
+			// is safe). A second 403, or one that names another reason, is a real refusal.
+			apiErr := readAPIError(res, method, path)
 			res.Body.Close()
+			if apiErr.Reason == "public-traffic-disabled" {
+				return nil, apiErr
+			}
 			c.tokens.invalidate(token)
 			renewed = true
 			continue

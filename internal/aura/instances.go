@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"slices"
 	"time"
 )
 
@@ -96,39 +97,66 @@ func (c *Client) GetInstance(ctx context.Context, id string) (*Instance, error) 
 	return &out, nil
 }
 
-// CreateInstance sends the create once. When its outcome is unclear (a transport error or a 5xx after it
-// was sent) it is not re-sent: the tenant's instances of that name created since the request began are
-// listed, and a single match is adopted, so a fault never yields two billed instances.
+// CreateInstance never re-sends a create blindly. When the outcome is unclear (a transport error, a 5xx or
+// the caller's deadline after it was sent), the tenant's instances of that name created since the request
+// began are listed: a single match is adopted, so a fault never yields two billed instances. Only when the
+// list shows that nothing was created is the create sent again, at most unclearAttempts times in all.
 func (c *Client) CreateInstance(ctx context.Context, req CreateInstanceRequest) (*CreatedInstance, error) {
 	began := time.Now()
-	var out CreatedInstance
-	err := c.do(ctx, "POST", "/v1/instances", nil, req, &out)
-	var unclear *UnclearError
-	if err == nil || !errors.As(err, &unclear) {
-		if err != nil {
-			return nil, err
+	var err error
+	for attempt := 1; ; attempt++ {
+		var out CreatedInstance
+		err = c.do(ctx, "POST", "/v1/instances", nil, req, &out)
+		var unclear *UnclearError
+		if err == nil || !errors.As(err, &unclear) {
+			if err != nil {
+				return nil, err
+			}
+			return &out, nil
 		}
-		return &out, nil
+		c.log(ctx, "Aura create outcome unclear; looking for the instance instead of sending it again", map[string]any{"name": req.Name})
+		// The caller's deadline may be what cut the answer off: look with a context of our own.
+		lookCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), recoveryTimeout)
+		found, findErr := c.findCreated(lookCtx, req, began, c.lookWindow(unclear))
+		cancel()
+		switch {
+		case findErr != nil:
+			return nil, fmt.Errorf("%w; looking for it failed too: %v", err, findErr)
+		case found != nil:
+			return found, nil
+		case attempt >= unclearAttempts || ctx.Err() != nil:
+			return nil, fmt.Errorf("%w; no instance named %q was created, so it is safe to apply again", err, req.Name)
+		}
 	}
-	c.log(ctx, "Aura create outcome unclear; looking for the instance instead of sending it again", map[string]any{"name": req.Name})
-	found, findErr := c.findCreated(ctx, req, began)
-	if findErr != nil {
-		return nil, fmt.Errorf("%w; looking for it failed too: %v", err, findErr)
-	}
-	if found == nil {
-		return nil, fmt.Errorf("%w; no instance named %q was created, so it is safe to apply again", err, req.Name)
-	}
-	return found, nil
 }
+
+// unclearAttempts bounds how often a mutation is sent after each unclear outcome was checked to have done
+// nothing.
+const unclearAttempts = 4
+
+// recoveryTimeout bounds the look for what an unclear request did.
+const recoveryTimeout = 60 * time.Second
 
 // createSkew allows for the server's clock being behind the client's when matching created_at.
 const createSkew = 2 * time.Minute
 
-func (c *Client) findCreated(ctx context.Context, req CreateInstanceRequest, began time.Time) (*CreatedInstance, error) {
+// lookWindow is how long to keep looking for what an unclear request did. A server that answered (a 5xx) is
+// done with the request: a short look settles it. After a transport error or our own deadline the request may
+// still be running on the server, which can take effect after we gave up: look for ten poll intervals.
+func (c *Client) lookWindow(unclear *UnclearError) time.Duration {
+	var apiErr *APIError
+	if errors.As(unclear.Err, &apiErr) {
+		return c.cfg.PollMin
+	}
+	return 10 * c.cfg.PollMax
+}
+
+func (c *Client) findCreated(ctx context.Context, req CreateInstanceRequest, began time.Time, window time.Duration) (*CreatedInstance, error) {
 	var list []InstanceSummary
 	var err error
-	// The unclear request may still be in flight on the server; look a few times before concluding.
-	for attempt := 0; attempt < 3; attempt++ {
+	deadline := time.Now().Add(window)
+	p := c.newPoller()
+	for {
 		if list, err = c.ListInstances(ctx, req.TenantID); err != nil {
 			return nil, err
 		}
@@ -148,7 +176,10 @@ func (c *Client) findCreated(ctx context.Context, req CreateInstanceRequest, beg
 			return &CreatedInstance{ID: in.ID, Name: in.Name, TenantID: in.TenantID, CloudProvider: in.CloudProvider,
 				Region: in.Region, Type: in.Type, ConnectionURL: in.ConnectionURL, Adopted: true}, nil
 		case 0:
-			if err := sleep(ctx, time.Duration(attempt+1)*c.cfg.PollMin); err != nil {
+			if time.Now().After(deadline) {
+				return nil, nil
+			}
+			if err := p.wait(ctx); err != nil {
 				return nil, err
 			}
 		default:
@@ -159,15 +190,35 @@ func (c *Client) findCreated(ctx context.Context, req CreateInstanceRequest, beg
 			return nil, fmt.Errorf("several instances named %q were created since the request began (%v); import the right one", req.Name, ids)
 		}
 	}
-	return nil, nil
 }
 
+// UpdateInstance PATCHes the instance. A retried PATCH whose first attempt took effect meets a 409 (the
+// instance is updating): when the instance already shows every requested value, that is success.
 func (c *Client) UpdateInstance(ctx context.Context, id string, req UpdateInstanceRequest) (*Instance, error) {
 	var out Instance
-	if err := c.do(ctx, "PATCH", "/v1/instances/"+url.PathEscape(id), nil, req, &out); err != nil {
+	err := c.do(ctx, "PATCH", "/v1/instances/"+url.PathEscape(id), nil, req, &out)
+	if err != nil && HasReason(err, "ongoing-database-operation") {
+		if in, gerr := c.GetInstance(ctx, id); gerr == nil && in.Status == "updating" && shows(in, req) {
+			return in, nil
+		}
+	}
+	if err != nil {
 		return nil, err
 	}
 	return &out, nil
+}
+
+func shows(in *Instance, req UpdateInstanceRequest) bool {
+	eq := func(want *string, got string) bool { return want == nil || *want == got }
+	storage, cdc := "", ""
+	if in.Storage != nil {
+		storage = *in.Storage
+	}
+	if in.CDCEnrichmentMode != nil {
+		cdc = *in.CDCEnrichmentMode
+	}
+	secondaries := req.SecondariesCount == nil || in.SecondariesCount != nil && *in.SecondariesCount == *req.SecondariesCount
+	return eq(req.Name, in.Name) && eq(req.Memory, in.Memory) && eq(req.Storage, storage) && eq(req.CDCEnrichmentMode, cdc) && secondaries
 }
 
 // DeleteInstance treats an instance already gone as deleted.
@@ -206,4 +257,45 @@ func sleep(ctx context.Context, d time.Duration) error {
 	case <-ctx.Done():
 		return ctx.Err()
 	}
+}
+
+// Act sends an instance action (restore, overwrite, upload, pause, resume) and settles an unclear outcome:
+// taken if the instance is now in one of the started statuses; sent again, up to unclearAttempts times in all,
+// only when it is visibly not taken.
+func (c *Client) Act(ctx context.Context, id string, action func() error, started ...string) error {
+	var err error
+	for attempt := 1; attempt <= unclearAttempts; attempt++ {
+		if err = c.Settle(ctx, id, action(), started...); err == nil {
+			return nil
+		}
+		var unclear *UnclearError
+		if !errors.As(err, &unclear) || ctx.Err() != nil {
+			return err
+		}
+	}
+	return err
+}
+
+// Settle decides what an unclear instance action (restore, overwrite, upload, pause, resume) did: if the
+// instance is now in the status the action starts, the action was taken and err is cleared. Otherwise err
+// stands, and the caller may apply again: the action did not happen.
+func (c *Client) Settle(ctx context.Context, id string, err error, started ...string) error {
+	var unclear *UnclearError
+	if !errors.As(err, &unclear) {
+		return err
+	}
+	lookCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), recoveryTimeout)
+	defer cancel()
+	in, gerr := c.GetInstance(lookCtx, id)
+	if gerr == nil && slices.Contains(started, in.Status) {
+		return nil
+	}
+	return fmt.Errorf("%w; instance %s is %q: the action did not start or has already finished, and applying again repeats it", err, id, statusOf(in))
+}
+
+func statusOf(in *Instance) string {
+	if in == nil {
+		return "unknown"
+	}
+	return in.Status
 }

@@ -24,13 +24,13 @@ func TestChildEmulator(t *testing.T) {
 	cfg.ClientID, cfg.ClientSecret = "kill", "nine"
 	e, err := New(cfg)
 	if err != nil {
-		os.Stdout.WriteString("LOAD-FAILED " + err.Error() + "\n")
+		_, _ = os.Stdout.WriteString("LOAD-FAILED " + err.Error() + "\n")
 		os.Exit(3)
 	}
 	if err := e.Start(); err != nil {
 		t.Fatal(err)
 	}
-	os.Stdout.WriteString(e.BaseURL() + "\n")
+	_, _ = os.Stdout.WriteString(e.BaseURL() + "\n")
 	select {}
 }
 

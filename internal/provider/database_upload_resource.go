@@ -2,7 +2,6 @@ package provider
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"path/filepath"
 	"strings"
@@ -132,15 +131,8 @@ func (r *databaseUploadResource) Create(ctx context.Context, req resource.Create
 		resp.Diagnostics.AddAttributeError(path.Root("source_path"), "Wrong kind of backup file", msg)
 		return
 	}
-	err = c.Upload(ctx, instanceID, source)
-	var unclear *aura.UnclearError
-	if errors.As(err, &unclear) {
-		// The upload may have been taken: a loading instance says it was, so it goes into state and is waited for.
-		if now, gerr := c.GetInstance(ctx, instanceID); gerr == nil && now.Status == "loading" {
-			err = nil
-		}
-	}
-	if err != nil {
+	// An unclear upload was taken if the instance is loading: then it goes into state and is waited for.
+	if err = c.Act(ctx, instanceID, func() error { return c.Upload(ctx, instanceID, source) }, "loading"); err != nil {
 		r.uploadError(ctx, in, err, resp)
 		return
 	}

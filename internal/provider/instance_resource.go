@@ -192,7 +192,8 @@ func (r *instanceResource) converge(ctx context.Context, in *aura.Instance, plan
 }
 
 func (r *instanceResource) transition(ctx context.Context, id string, action func(context.Context, string) error, want string) (*aura.Instance, error) {
-	if err := action(ctx, id); err != nil {
+	started := map[string][]string{"paused": {"pausing", "paused"}, "running": {"resuming", "running"}}[want]
+	if err := r.data.client.Act(ctx, id, func() error { return action(ctx, id) }, started...); err != nil {
 		return nil, err
 	}
 	return r.data.client.WaitForInstance(ctx, id, want)

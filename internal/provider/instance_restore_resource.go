@@ -128,9 +128,9 @@ func (r *instanceRestoreResource) Create(ctx context.Context, req resource.Creat
 	}
 	var err error
 	if method == "restore" {
-		err = c.RestoreSnapshot(ctx, target, snapshot)
+		err = c.Act(ctx, target, func() error { return c.RestoreSnapshot(ctx, target, snapshot) }, "restoring")
 	} else {
-		err = c.OverwriteInstance(ctx, target, source, snapshot)
+		err = c.Act(ctx, target, func() error { return c.OverwriteInstance(ctx, target, source, snapshot) }, "overwriting")
 	}
 	r.data.snapshots.forget(target)
 	if err != nil {
