@@ -19,7 +19,7 @@ func (e *Emulator) handleToken(w http.ResponseWriter, r *http.Request) {
 		writeError(w, errorf(401, "invalid-client", "", "Invalid client credentials."))
 		return
 	}
-	token := randomHex(32)
+	token := e.record(randomHex(32))
 	now := time.Now()
 	for t, exp := range e.st.Tokens { // forget tokens long expired
 		if now.Sub(exp) > time.Hour {

@@ -28,6 +28,8 @@ type Config struct {
 	ClientID     string
 	ClientSecret string
 	NoExtensions bool // serve part A only: part C paths answer a bare 404
+	// RecordSecrets keeps every token and password issued, for tests that prove none leaks (IssuedSecrets).
+	RecordSecrets bool
 }
 
 // DefaultConfig is what the binary uses when no flag is given.
@@ -54,7 +56,8 @@ type Emulator struct {
 	ln        net.Listener
 	baseURL   string
 	caPEM     []byte
-	saved     []byte // the state file's content as last written
+	saved     []byte   // the state file's content as last written
+	issued    []string // tokens and passwords, with Config.RecordSecrets
 }
 
 // New builds an emulator, loading cfg.StateFile when it exists. It does not listen yet.
@@ -167,4 +170,19 @@ func newUUID() string {
 	b[8] = b[8]&0x3f | 0x80
 	h := hex.EncodeToString(b)
 	return strings.Join([]string{h[0:8], h[8:12], h[12:16], h[16:20], h[20:32]}, "-")
+}
+
+// IssuedSecrets is every access token and instance password issued so far, plus the client secret; it is
+// recorded only with Config.RecordSecrets.
+func (e *Emulator) IssuedSecrets() []string {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return append([]string{e.cfg.ClientSecret}, e.issued...)
+}
+
+func (e *Emulator) record(secret string) string {
+	if e.cfg.RecordSecrets {
+		e.issued = append(e.issued, secret)
+	}
+	return secret
 }

@@ -123,7 +123,7 @@ func (e *Emulator) handleCreateInstance(w http.ResponseWriter, r *http.Request) 
 	e.st.Instances[in.ID] = in
 	writeData(w, 202, createInstanceResponse{
 		ID: in.ID, Name: in.Name, TenantID: in.TenantID, CloudProvider: in.CloudProvider, Region: in.Region,
-		Type: in.Type, ConnectionURL: connectionURL(in), Username: "neo4j", Password: randomPassword(),
+		Type: in.Type, ConnectionURL: connectionURL(in), Username: "neo4j", Password: e.record(randomPassword()),
 	})
 }
 

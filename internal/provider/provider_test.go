@@ -33,6 +33,7 @@ func TestMain(m *testing.M) {
 	if os.Getenv("TF_ACC") != "" && os.Getenv("AURA_CLIENT_ID") == "" {
 		cfg := emulator.DefaultConfig()
 		cfg.Listen, cfg.RateLimit, cfg.Transition = "127.0.0.1:0", 0, 300*time.Millisecond
+		cfg.RecordSecrets = os.Getenv("AURA_AUDIT_SECRETS") != ""
 		e, err := emulator.New(cfg)
 		if err == nil {
 			err = e.Start()
@@ -56,6 +57,13 @@ func TestMain(m *testing.M) {
 	}
 	code := m.Run()
 	if testEmulator != nil {
+		if path := os.Getenv("AURA_AUDIT_SECRETS"); path != "" {
+			// scripts/secrets-audit.sh searches the captured logs and output for every one of these.
+			if err := os.WriteFile(path, []byte(strings.Join(testEmulator.IssuedSecrets(), "\n")+"\n"), 0o600); err != nil {
+				fmt.Fprintln(os.Stderr, err)
+				code = 1
+			}
+		}
 		testEmulator.Close()
 	}
 	os.Exit(code)
