@@ -91,7 +91,7 @@ func (c *Client) DeleteNetworkAccess(ctx context.Context, tenantID, id string) e
 	return c.do(ctx, "DELETE", networkPath(tenantID, id), nil, nil, nil)
 }
 
-// WaitForNetworkAccess polls until the configuration is ready.
+// WaitForNetworkAccess polls until the configuration is ready, checking at once.
 func (c *Client) WaitForNetworkAccess(ctx context.Context, tenantID, id string) (*NetworkAccess, error) {
 	p := c.newPoller()
 	last := "unknown"

@@ -8,8 +8,8 @@ import (
 	"time"
 )
 
-// poller spaces polls: it starts at PollMin and doubles up to PollMax, so a short wait is noticed quickly
-// and a long one costs few calls.
+// poller spaces polls: it starts at PollMin and doubles up to PollMax (3 s, then 6 s by default), so a wait of
+// 60 s costs 10 polls and is noticed within 6 s, while a short one is noticed within 3 s.
 type poller struct {
 	next, max time.Duration
 	polls     int
@@ -27,11 +27,26 @@ func (p *poller) wait(ctx context.Context) error {
 // Failure statuses end a wait at once.
 var instanceFailures = []string{"loading failed", "suspended"}
 
-// WaitForInstance polls until the instance has one of the statuses. It fails fast on a failure status and,
-// when ctx ends, reports the last status seen.
+// WaitForInstance polls, from now, until the instance has one of the statuses. It fails fast on a failure
+// status and, when ctx ends, reports the last status seen.
 func (c *Client) WaitForInstance(ctx context.Context, id string, statuses ...string) (*Instance, error) {
+	return c.waitForInstance(ctx, id, false, statuses)
+}
+
+// AwaitInstance is WaitForInstance right after an action: the answer to the action already said the instance
+// is busy, so the first poll comes one interval later.
+func (c *Client) AwaitInstance(ctx context.Context, id string, statuses ...string) (*Instance, error) {
+	return c.waitForInstance(ctx, id, true, statuses)
+}
+
+func (c *Client) waitForInstance(ctx context.Context, id string, afterAction bool, statuses []string) (*Instance, error) {
 	p := c.newPoller()
 	last := "unknown"
+	if afterAction {
+		if err := p.wait(ctx); err != nil {
+			return nil, fmt.Errorf("instance %s did not become %v in time; last status %q", id, statuses, last)
+		}
+	}
 	for {
 		in, err := c.GetInstance(ctx, id)
 		switch {
@@ -53,11 +68,14 @@ func (c *Client) WaitForInstance(ctx context.Context, id string, statuses ...str
 	}
 }
 
-// WaitForInstanceGone polls until the instance answers 404.
+// WaitForInstanceGone polls, after a delete, until the instance answers 404.
 func (c *Client) WaitForInstanceGone(ctx context.Context, id string) error {
 	p := c.newPoller()
-	last := "unknown"
+	last := "destroying"
 	for {
+		if err := p.wait(ctx); err != nil {
+			return fmt.Errorf("instance %s was not deleted in time; last status %q", id, last)
+		}
 		in, err := c.GetInstance(ctx, id)
 		if errors.Is(err, ErrNotFound) {
 			return nil
@@ -69,16 +87,17 @@ func (c *Client) WaitForInstanceGone(ctx context.Context, id string) error {
 			return err
 		}
 		last = in.Status
-		if err := p.wait(ctx); err != nil {
-			return fmt.Errorf("instance %s was not deleted in time; last status %q", id, last)
-		}
 	}
 }
 
-// WaitForSnapshot polls until the snapshot is Completed; Failed ends the wait with an error.
+// WaitForSnapshot polls, after the snapshot was requested, until it is Completed; Failed ends the wait with
+// an error.
 func (c *Client) WaitForSnapshot(ctx context.Context, instanceID, snapshotID string) (*Snapshot, error) {
 	p := c.newPoller()
-	last := "unknown"
+	last := "Pending"
+	if err := p.wait(ctx); err != nil {
+		return nil, fmt.Errorf("snapshot %s did not complete in time; last status %q", snapshotID, last)
+	}
 	for {
 		s, err := c.GetSnapshot(ctx, instanceID, snapshotID)
 		if err != nil {

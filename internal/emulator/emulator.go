@@ -28,6 +28,8 @@ type Config struct {
 	ClientID     string
 	ClientSecret string
 	NoExtensions bool // serve part A only: part C paths answer a bare 404
+	// OnRequest, when set, is told of every API request served (for benchmarks that time polls).
+	OnRequest func(method, route string, status int, at time.Time)
 	// RecordSecrets keeps every token and password issued, for tests that prove none leaks (IssuedSecrets).
 	RecordSecrets bool
 }
@@ -185,4 +187,18 @@ func (e *Emulator) record(secret string) string {
 		e.issued = append(e.issued, secret)
 	}
 	return secret
+}
+
+// SetLatency changes the latency added to each API answer, for benchmarks that build state fast and then
+// measure with latency.
+func (e *Emulator) SetLatency(d time.Duration) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	e.cfg.Latency = d
+}
+
+func (e *Emulator) latency() time.Duration {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return e.cfg.Latency
 }

@@ -128,7 +128,12 @@ func (e *Emulator) serveAPI(w http.ResponseWriter, r *http.Request) {
 		routeName = "unmatched"
 	}
 	rec := &statusRecorder{ResponseWriter: w}
-	defer func() { e.stats.record(r.Method, routeName, rec.status) }()
+	defer func() {
+		e.stats.record(r.Method, routeName, rec.status)
+		if e.cfg.OnRequest != nil {
+			e.cfg.OnRequest(r.Method, routeName, rec.status, time.Now())
+		}
+	}()
 
 	if info.extension && e.cfg.NoExtensions {
 		// What the public API v1 does for a path it does not have: a 404 with no errors envelope.
@@ -158,7 +163,7 @@ func (e *Emulator) serveAPI(w http.ResponseWriter, r *http.Request) {
 		dropConnection(w)
 		return
 	}
-	if e.cfg.Latency > 0 && !sleepCtx(r.Context(), e.cfg.Latency) {
+	if d := e.latency(); d > 0 && !sleepCtx(r.Context(), d) {
 		return
 	}
 	if pattern == "" {

@@ -141,7 +141,7 @@ func (r *databaseUploadResource) Create(ctx context.Context, req resource.Create
 	state.SourceSHA256, state.UploadedAt = types.StringValue(sum), types.StringNull()
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...) // accepted: in state, tainted if the load fails
 
-	if _, err := c.WaitForInstance(ctx, instanceID, "running"); err != nil {
+	if _, err := c.AwaitInstance(ctx, instanceID, "running"); err != nil {
 		if strings.Contains(err.Error(), "loading failed") {
 			resp.Diagnostics.AddError("Aura could not load the backup file",
 				fmt.Sprintf("Instance %s reports \"loading failed\": %s is not a valid export of a compatible type and version (AuraDB 5 needs a .backup of version 5, AuraDB 4 a .dump, AuraDS a .tar). %v", instanceID, source, err))

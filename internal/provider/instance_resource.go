@@ -128,7 +128,7 @@ func (r *instanceResource) Create(ctx context.Context, req resource.CreateReques
 	}
 	r.set(ctx, &resp.State, &state, &resp.Diagnostics)
 
-	in, err := c.WaitForInstance(ctx, created.ID, "running")
+	in, err := c.AwaitInstance(ctx, created.ID, "running")
 	if err != nil {
 		resp.Diagnostics.AddError("Waiting for the new Aura instance failed", err.Error()+". The instance exists and is in state; it is marked tainted and will be replaced on the next apply unless you untaint it.")
 		return
@@ -178,7 +178,7 @@ func (r *instanceResource) converge(ctx context.Context, in *aura.Instance, plan
 		if resize {
 			want = "running"
 		}
-		if in, err = c.WaitForInstance(ctx, in.ID, want); err != nil {
+		if in, err = c.AwaitInstance(ctx, in.ID, want); err != nil {
 			return in, err
 		}
 	}
@@ -196,7 +196,7 @@ func (r *instanceResource) transition(ctx context.Context, id string, action fun
 	if err := r.data.client.Act(ctx, id, func() error { return action(ctx, id) }, started...); err != nil {
 		return nil, err
 	}
-	return r.data.client.WaitForInstance(ctx, id, want)
+	return r.data.client.AwaitInstance(ctx, id, want)
 }
 
 // checkCloneSource refuses a clone whose snapshot Aura would refuse, before anything is created.

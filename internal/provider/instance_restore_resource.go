@@ -143,7 +143,7 @@ func (r *instanceRestoreResource) Create(ctx context.Context, req resource.Creat
 	state.Method, state.CompletedAt = types.StringValue(method), types.StringNull()
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...) // accepted: in state even if the wait fails
 
-	if _, err := c.WaitForInstance(ctx, target, "running"); err != nil {
+	if _, err := c.AwaitInstance(ctx, target, "running"); err != nil {
 		resp.Diagnostics.AddError("The "+method+" did not finish", err.Error())
 		return
 	}

@@ -157,12 +157,20 @@ func (r *snapshotResource) Read(ctx context.Context, req resource.ReadRequest, r
 		resp.Diagnostics.AddError("Reading the snapshot failed", err.Error())
 		return
 	}
-	in, err := c.GetInstance(ctx, s.InstanceID)
-	if err != nil {
-		resp.Diagnostics.AddError("Reading the snapshot's instance failed", err.Error())
-		return
+	// The windows follow from the timestamp and the instance type, which never change: only an import, which
+	// has no windows yet, costs a second call.
+	restorable, exportable := state.RestorableUntil, state.ExportableUntil
+	if restorable.IsNull() {
+		in, err := c.GetInstance(ctx, s.InstanceID)
+		if err != nil {
+			resp.Diagnostics.AddError("Reading the snapshot's instance failed", err.Error())
+			return
+		}
+		state.fromAPI(in.Type, s)
+	} else {
+		state.fromAPI("", s)
+		state.RestorableUntil, state.ExportableUntil = restorable, exportable
 	}
-	state.fromAPI(in.Type, s)
 	if state.WaitForCompletion.IsNull() {
 		state.WaitForCompletion = types.BoolValue(true)
 	}

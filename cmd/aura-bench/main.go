@@ -1,0 +1,466 @@
+// Command aura-bench (make bench) runs real terraform commands with the built provider against aura-emulator
+// and compares API calls and wall time with their theoretical lower bounds. It prints one table and writes it
+// to bench/results.md.
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/aura-terraform/terraform-provider-aura/internal/aura"
+	"github.com/aura-terraform/terraform-provider-aura/internal/emulator"
+)
+
+type row struct {
+	scenario, calls, wall, bound, ratio, target, met string
+}
+
+type bench struct {
+	work, plugins string
+	rows          []row
+}
+
+func main() {
+	began := time.Now()
+	b := &bench{}
+	if err := b.run(); err != nil {
+		fmt.Fprintln(os.Stderr, "aura-bench:", err)
+		os.Exit(1)
+	}
+	table := b.table(time.Since(began))
+	fmt.Print(table)
+	if err := os.WriteFile("bench/results.md", []byte(table), 0o644); err != nil {
+		fmt.Fprintln(os.Stderr, "aura-bench:", err)
+		os.Exit(1)
+	}
+}
+
+func (b *bench) run() error {
+	var err error
+	if b.work, err = os.MkdirTemp("", "aura-bench-"); err != nil {
+		return err
+	}
+	defer os.RemoveAll(b.work)
+	b.plugins = filepath.Join(b.work, "plugins")
+	fmt.Fprintln(os.Stderr, "building the provider")
+	if out, err := exec.Command("go", "build", "-o", filepath.Join(b.plugins, "terraform-provider-aura"), ".").CombinedOutput(); err != nil {
+		return fmt.Errorf("go build: %v\n%s", err, out)
+	}
+	rc := fmt.Sprintf("provider_installation {\n  dev_overrides {\n    \"aura-terraform/aura\" = %q\n  }\n  direct {}\n}\n", b.plugins)
+	if err := os.WriteFile(filepath.Join(b.work, "terraformrc"), []byte(rc), 0o600); err != nil {
+		return err
+	}
+	for _, s := range []func() error{b.overhead, b.waiting, b.listing, func() error { return b.refresh(100) }, func() error { return b.refresh(500) }, b.fleet} {
+		if err := s(); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// emu starts an emulator for one scenario.
+func emu(rate int, latency, transition time.Duration, onRequest func(string, string, int, time.Time)) (*emulator.Emulator, error) {
+	cfg := emulator.DefaultConfig()
+	cfg.Listen, cfg.RateLimit, cfg.Latency, cfg.Transition, cfg.OnRequest = "127.0.0.1:0", rate, latency, transition, onRequest
+	e, err := emulator.New(cfg)
+	if err == nil {
+		err = e.Start()
+	}
+	return e, err
+}
+
+const header = `terraform {
+  required_providers {
+    aura = { source = "aura-terraform/aura" }
+  }
+}
+provider "aura" {}
+`
+
+// tf runs terraform in dir with the provider pointed at the emulator; extra env comes last.
+func (b *bench) tf(dir string, e *emulator.Emulator, extra []string, args ...string) (time.Duration, string, error) {
+	cmd := exec.Command("terraform", args...)
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), "TF_CLI_CONFIG_FILE="+filepath.Join(b.work, "terraformrc"), "CHECKPOINT_DISABLE=1", "TF_IN_AUTOMATION=1",
+		"AURA_BASE_URL="+e.BaseURL(), "AURA_CLIENT_ID="+e.ClientID(), "AURA_CLIENT_SECRET="+e.ClientSecret(), "AURA_TENANT_ID="+e.TenantID())
+	cmd.Env = append(cmd.Env, extra...)
+	began := time.Now()
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		err = fmt.Errorf("terraform %s: %v\n%s", strings.Join(args, " "), err, tail(string(out), 3000))
+	}
+	return time.Since(began), string(out), err
+}
+
+func tail(s string, n int) string {
+	if len(s) > n {
+		return s[len(s)-n:]
+	}
+	return s
+}
+
+func (b *bench) dir(name, config string) (string, error) {
+	d := filepath.Join(b.work, name)
+	if err := os.MkdirAll(d, 0o755); err != nil {
+		return "", err
+	}
+	return d, os.WriteFile(filepath.Join(d, "main.tf"), []byte(header+config), 0o644)
+}
+
+type stats struct {
+	Requests []struct {
+		Method, Route string
+		Status, Count int
+	}
+	Total       int
+	RateLimited int `json:"rate_limited"`
+}
+
+func statsOf(e *emulator.Emulator) stats {
+	var s stats
+	res, err := http.Get(e.BaseURL() + "/_emulator/stats")
+	if err == nil {
+		defer res.Body.Close()
+		_ = json.NewDecoder(res.Body).Decode(&s)
+	}
+	return s
+}
+
+func resetStats(e *emulator.Emulator) {
+	req, _ := http.NewRequest("DELETE", e.BaseURL()+"/_emulator/stats", nil)
+	if res, err := http.DefaultClient.Do(req); err == nil {
+		res.Body.Close()
+	}
+}
+
+// byRoute summarises the statistics as "n METHOD route" joined, errors and 429s included.
+func (s stats) byRoute() string {
+	counts := map[string]int{}
+	for _, r := range s.Requests {
+		k := r.Method + " " + strings.TrimPrefix(r.Route, "/v1")
+		if r.Status == 429 {
+			k += " (429)"
+		}
+		counts[k] += r.Count
+	}
+	var parts []string
+	for k, n := range counts {
+		parts = append(parts, fmt.Sprintf("%d %s", n, k))
+	}
+	sort.Strings(parts)
+	return strings.Join(parts, "<br>")
+}
+
+func (s stats) count(method, route string) int {
+	n := 0
+	for _, r := range s.Requests {
+		if r.Method == method && r.Route == route {
+			n += r.Count
+		}
+	}
+	return n
+}
+
+func secs(d time.Duration) string { return fmt.Sprintf("%.1f s", d.Seconds()) }
+
+func ratio(wall, bound time.Duration) string {
+	if bound <= 0 {
+		return "-"
+	}
+	return fmt.Sprintf("%.2f", wall.Seconds()/bound.Seconds())
+}
+
+func yes(ok bool) string {
+	if ok {
+		return "yes"
+	}
+	return "**no**"
+}
+
+// peakRSS samples the provider processes' peak resident memory (VmHWM) until stop is closed.
+func peakRSS(stop <-chan struct{}) func() int64 {
+	var mu sync.Mutex
+	var peak int64
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		for {
+			entries, _ := os.ReadDir("/proc")
+			for _, ent := range entries {
+				comm, err := os.ReadFile("/proc/" + ent.Name() + "/comm")
+				if err != nil || !strings.HasPrefix(string(comm), "terraform-provi") {
+					continue
+				}
+				status, _ := os.ReadFile("/proc/" + ent.Name() + "/status")
+				for _, line := range strings.Split(string(status), "\n") {
+					var kb int64
+					if _, err := fmt.Sscanf(line, "VmHWM: %d kB", &kb); err == nil {
+						mu.Lock()
+						peak = max(peak, kb)
+						mu.Unlock()
+					}
+				}
+			}
+			select {
+			case <-stop:
+				return
+			case <-time.After(20 * time.Millisecond):
+			}
+		}
+	}()
+	return func() int64 {
+		<-done
+		mu.Lock()
+		defer mu.Unlock()
+		return peak
+	}
+}
+
+var fast = []string{"AURA_REQUESTS_PER_MINUTE=100000", "AURA_POLL_INTERVAL=5ms"}
+
+// 5. Provider overhead with zero resources.
+func (b *bench) overhead() error {
+	fmt.Fprintln(os.Stderr, "scenario 5: overhead")
+	e, err := emu(0, 0, 0, nil)
+	if err != nil {
+		return err
+	}
+	defer e.Close()
+	d, err := b.dir("overhead", "")
+	if err != nil {
+		return err
+	}
+	validate, _, err := b.tf(d, e, nil, "validate", "-no-color")
+	if err != nil {
+		return err
+	}
+	plan, _, err := b.tf(d, e, nil, "plan", "-no-color", "-input=false")
+	if err != nil {
+		return err
+	}
+	s := statsOf(e)
+	b.rows = append(b.rows, row{"5. Overhead: `terraform validate`, then `plan`, zero resources", fmt.Sprintf("%d", s.Total),
+		secs(validate) + ", " + secs(plan), "0 calls", "-", "report", "-"})
+	return nil
+}
+
+// 2. Waiting: one create with a 60 s transition; polls and detection lag.
+func (b *bench) waiting() error {
+	fmt.Fprintln(os.Stderr, "scenario 2: one create with a 60 s transition")
+	var mu sync.Mutex
+	var posted, lastPoll time.Time
+	polls := 0
+	const transition = 60 * time.Second
+	e, err := emu(125, 50*time.Millisecond, transition, func(method, route string, status int, at time.Time) {
+		mu.Lock()
+		defer mu.Unlock()
+		switch {
+		case method == "POST" && route == "/v1/instances" && status == 202:
+			posted = at
+		case method == "GET" && route == "/v1/instances/{id}" && status == 200:
+			polls++
+			lastPoll = at
+		}
+	})
+	if err != nil {
+		return err
+	}
+	defer e.Close()
+	d, err := b.dir("waiting", instanceConfig("wait", 0))
+	if err != nil {
+		return err
+	}
+	wall, _, err := b.tf(d, e, nil, "apply", "-auto-approve", "-no-color", "-input=false")
+	if err != nil {
+		return err
+	}
+	mu.Lock()
+	lag := lastPoll.Sub(posted.Add(transition))
+	mu.Unlock()
+	allowed := max(time.Second, transition/10)
+	b.rows = append(b.rows, row{"2. Waiting: one create, 60 s transition", statsOf(e).byRoute(), secs(wall),
+		"1 poll, lag 0", fmt.Sprintf("%d polls, lag %.1f s", polls, lag.Seconds()), "≤ 10 polls, lag ≤ 6.0 s",
+		yes(polls <= 10 && lag <= allowed)})
+	return nil
+}
+
+func instanceConfig(name string, i int) string {
+	return fmt.Sprintf(`
+resource "aura_instance" "i%d" {
+  name           = "%s-%d"
+  type           = "professional-db"
+  cloud_provider = "gcp"
+  region         = "europe-west1"
+  memory         = "2GB"
+}
+`, i, name, i)
+}
+
+func snapshotConfig(i int) string {
+	return fmt.Sprintf(`
+resource "aura_snapshot" "s%d" {
+  instance_id = aura_instance.i%d.id
+}
+`, i, i)
+}
+
+// 4. Snapshot listing over a 30-day window.
+func (b *bench) listing() error {
+	fmt.Fprintln(os.Stderr, "scenario 4: snapshot listing over 30 days")
+	const latency = 50 * time.Millisecond
+	e, err := emu(125, latency, 0, nil)
+	if err != nil {
+		return err
+	}
+	defer e.Close()
+	c, err := aura.New(aura.Config{BaseURL: e.BaseURL(), ClientID: e.ClientID(), ClientSecret: e.ClientSecret(), PollMin: 10 * time.Millisecond})
+	if err != nil {
+		return err
+	}
+	ctx := context.Background()
+	in, err := c.CreateInstance(ctx, aura.CreateInstanceRequest{Name: "listing", TenantID: e.TenantID(), Type: "business-critical",
+		Version: "5", Region: "europe-west1", CloudProvider: "gcp", Memory: "4GB"})
+	if err != nil {
+		return err
+	}
+	if _, err := c.WaitForInstance(ctx, in.ID, "running"); err != nil {
+		return err
+	}
+	e.AdvanceClock(31 * 24 * time.Hour)
+	if _, err := c.ListTenants(ctx); err != nil { // learn the emulator's date
+		return err
+	}
+	today := c.ServerNow()
+	d, err := b.dir("listing", fmt.Sprintf(`
+data "aura_snapshots" "month" {
+  instance_id = %q
+  from        = %q
+  to          = %q
+}
+output "listed" {
+  value = length(data.aura_snapshots.month.snapshots)
+}
+`, in.ID, today.AddDate(0, 0, -29).Format("2006-01-02"), today.Format("2006-01-02")))
+	if err != nil {
+		return err
+	}
+	resetStats(e)
+	wall, _, err := b.tf(d, e, nil, "plan", "-no-color", "-input=false")
+	if err != nil {
+		return err
+	}
+	s := statsOf(e)
+	lists := s.count("GET", "/v1/instances/{id}/snapshots")
+	calls := s.Total
+	bound := max(time.Duration(30)*latency/8, time.Duration(float64(calls)/125*float64(time.Minute)))
+	b.rows = append(b.rows, row{"4. Listing: `aura_snapshots` over 30 days (business-critical)", s.byRoute(), secs(wall),
+		fmt.Sprintf("30 list calls; %s (%d calls at 125/min)", secs(bound), calls), fmt.Sprintf("%d list calls; %s", lists, ratio(wall, bound)),
+		"30 list calls", yes(lists == 30)})
+	return nil
+}
+
+// 1. Refresh: plan of N existing resources (half instances, half snapshots), latency 50 ms, parallelism 10.
+func (b *bench) refresh(n int) error {
+	fmt.Fprintf(os.Stderr, "scenario 1: refresh of %d resources\n", n)
+	e, err := emu(0, 0, 0, nil)
+	if err != nil {
+		return err
+	}
+	defer e.Close()
+	var config strings.Builder
+	for i := 0; i < n/2; i++ {
+		config.WriteString(instanceConfig("r", i))
+		config.WriteString(snapshotConfig(i))
+	}
+	d, err := b.dir(fmt.Sprintf("refresh-%d", n), config.String())
+	if err != nil {
+		return err
+	}
+	if _, _, err := b.tf(d, e, fast, "apply", "-auto-approve", "-no-color", "-input=false", "-parallelism=10"); err != nil {
+		return err
+	}
+	const latency = 50 * time.Millisecond
+	e.SetLatency(latency)
+	resetStats(e)
+	stop := make(chan struct{})
+	peak := peakRSS(stop)
+	wall, _, err := b.tf(d, e, []string{"AURA_REQUESTS_PER_MINUTE=100000"}, "plan", "-no-color", "-input=false", "-parallelism=10", "-detailed-exitcode")
+	close(stop)
+	rss := peak()
+	if err != nil {
+		return err
+	}
+	s := statsOf(e)
+	bound := time.Duration(n) * latency / 10
+	scenario := fmt.Sprintf("1. Refresh: `terraform plan` of %d resources, 50 ms latency, parallelism 10", n)
+	if n == 500 {
+		scenario += fmt.Sprintf(" (provider peak RSS %d MiB)", rss/1024)
+	}
+	b.rows = append(b.rows, row{scenario, s.byRoute(), secs(wall), fmt.Sprintf("%d calls; %s", n+1, secs(bound)),
+		fmt.Sprintf("calls %.2f; wall %s", float64(s.Total)/float64(n+1), ratio(wall, bound)), "report", "-"})
+	return nil
+}
+
+// 3. Fleet under the real limit: 50 instances and 50 snapshots, parallelism 10, 125/min, 20 s transitions.
+func (b *bench) fleet() error {
+	fmt.Fprintln(os.Stderr, "scenario 3: fleet of 50 instances and 50 snapshots under 125 requests/min")
+	const transition = 20 * time.Second
+	e, err := emu(125, 50*time.Millisecond, transition, nil)
+	if err != nil {
+		return err
+	}
+	defer e.Close()
+	var config strings.Builder
+	for i := 0; i < 50; i++ {
+		config.WriteString(instanceConfig("fleet", i))
+		config.WriteString(snapshotConfig(i))
+	}
+	d, err := b.dir("fleet", config.String())
+	if err != nil {
+		return err
+	}
+	wall, out, applyErr := b.tf(d, e, nil, "apply", "-auto-approve", "-no-color", "-input=false", "-parallelism=10")
+	s := statsOf(e)
+	failed := strings.Count(out, "Error:")
+	surfaced := strings.Count(out, "429")
+	_, list, _ := b.tf(d, e, nil, "state", "list")
+	inState := len(strings.Fields(list))
+	chain := 2 * transition
+	rateBound := time.Duration(float64(s.Total-s.RateLimited) / 125 * float64(time.Minute))
+	bound := max(chain, rateBound)
+	ok := applyErr == nil && failed == 0 && surfaced == 0 && inState == 100 && wall.Seconds() <= 1.2*bound.Seconds()
+	b.rows = append(b.rows, row{"3. Fleet: apply 50 instances + 50 snapshots, parallelism 10, 125/min, 20 s transitions",
+		s.byRoute() + fmt.Sprintf("<br>%d refused by the limit", s.RateLimited), secs(wall),
+		fmt.Sprintf("max(chain %s, %d calls at 125/min = %s)", secs(chain), s.Total-s.RateLimited, secs(rateBound)),
+		ratio(wall, bound) + fmt.Sprintf("; %d in state, %d failed, %d 429s surfaced", inState, failed, surfaced),
+		"ratio ≤ 1.20, 0 failed, 0 429s surfaced", yes(ok)})
+	return nil
+}
+
+func (b *bench) table(total time.Duration) string {
+	var t strings.Builder
+	fmt.Fprintf(&t, "# make bench\n\nMeasured %s on this machine (2 cores), terraform %s, one run; total %s.\n\n",
+		time.Now().UTC().Format("2006-01-02 15:04 UTC"), terraformVersion(), secs(total))
+	t.WriteString("| scenario | API calls by route | wall | theoretical bound | measured vs bound | target | met |\n|---|---|---|---|---|---|---|\n")
+	for _, r := range b.rows {
+		fmt.Fprintf(&t, "| %s | %s | %s | %s | %s | %s | %s |\n", r.scenario, r.calls, r.wall, r.bound, r.ratio, r.target, r.met)
+	}
+	return t.String()
+}
+
+func terraformVersion() string {
+	out, err := exec.Command("terraform", "version").Output()
+	if err != nil {
+		return "?"
+	}
+	return strings.TrimPrefix(strings.SplitN(string(out), "\n", 2)[0], "Terraform ")
+}
