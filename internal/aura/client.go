@@ -36,8 +36,8 @@ type Config struct {
 	MaxRetryAfter     time.Duration // 60 s: a longer Retry-After is clamped
 	RetryWaitMin      time.Duration // 500 ms
 	RetryWaitMax      time.Duration // 10 s
-	PollMin           time.Duration // 3 s: first wait between polls
-	PollMax           time.Duration // 6 s: the longest wait between polls
+	PollMin           time.Duration // 6 s: the shortest wait between polls
+	PollMax           time.Duration // 60 s: the longest wait between polls
 	HTTPClient        *http.Client  // for a custom TLS trust; cleanhttp's pooled client otherwise
 	UserAgent         string
 	// Logger receives one line per request attempt, with secrets already masked.
@@ -74,7 +74,7 @@ func New(cfg Config) (*Client, error) {
 	}
 	defaults := map[*time.Duration]time.Duration{
 		&cfg.MaxRetryAfter: 60 * time.Second, &cfg.RetryWaitMin: 500 * time.Millisecond,
-		&cfg.RetryWaitMax: 10 * time.Second, &cfg.PollMin: 3 * time.Second, &cfg.PollMax: 6 * time.Second,
+		&cfg.RetryWaitMax: 10 * time.Second, &cfg.PollMin: 6 * time.Second, &cfg.PollMax: 60 * time.Second,
 	}
 	for p, d := range defaults {
 		if *p <= 0 {

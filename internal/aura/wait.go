@@ -8,18 +8,21 @@ import (
 	"time"
 )
 
-// poller spaces polls: it starts at PollMin and doubles up to PollMax (3 s, then 6 s by default), so a wait of
-// 60 s costs 10 polls and is noticed within 6 s, while a short one is noticed within 3 s.
+// poller spaces polls by max(PollMin, a tenth of the time waited so far), capped at PollMax: a change is
+// noticed within about 10 % of the elapsed time, a 60 s wait costs 10 polls at the 6 s default, and a long
+// one grows its interval instead of polling every few seconds for minutes.
 type poller struct {
-	next, max time.Duration
-	polls     int
+	began    time.Time
+	min, max time.Duration
+	polls    int
 }
 
-func (c *Client) newPoller() *poller { return &poller{next: c.cfg.PollMin, max: c.cfg.PollMax} }
+func (c *Client) newPoller() *poller {
+	return &poller{began: time.Now(), min: c.cfg.PollMin, max: c.cfg.PollMax}
+}
 
 func (p *poller) wait(ctx context.Context) error {
-	d := p.next
-	p.next = min(p.max, p.next*2)
+	d := min(p.max, max(p.min, time.Since(p.began)/10))
 	p.polls++
 	return sleep(ctx, d)
 }

@@ -162,7 +162,7 @@ func (p *auraProvider) Configure(ctx context.Context, req provider.ConfigureRequ
 	}
 	// AURA_POLL_INTERVAL shortens waits against an emulator with short transitions (tests, demos).
 	if d, err := time.ParseDuration(os.Getenv("AURA_POLL_INTERVAL")); err == nil && d > 0 {
-		clientCfg.PollMin, clientCfg.PollMax = d, 4*d
+		clientCfg.PollMin, clientCfg.PollMax = d, 10*d
 	}
 	if n, err := strconv.Atoi(os.Getenv("AURA_MAX_RETRY_AFTER_SECONDS")); err == nil && n > 0 {
 		clientCfg.MaxRetryAfter = time.Duration(n) * time.Second
