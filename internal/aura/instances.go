@@ -265,7 +265,7 @@ func sleep(ctx context.Context, d time.Duration) error {
 func (c *Client) Act(ctx context.Context, id string, action func() error, started ...string) error {
 	var err error
 	for attempt := 1; attempt <= unclearAttempts; attempt++ {
-		if err = c.Settle(ctx, id, action(), started...); err == nil {
+		if err = c.settle(ctx, id, action(), started...); err == nil {
 			return nil
 		}
 		var unclear *UnclearError
@@ -276,10 +276,10 @@ func (c *Client) Act(ctx context.Context, id string, action func() error, starte
 	return err
 }
 
-// Settle decides what an unclear instance action (restore, overwrite, upload, pause, resume) did: if the
+// settle decides what an unclear instance action (restore, overwrite, upload, pause, resume) did: if the
 // instance is now in the status the action starts, the action was taken and err is cleared. Otherwise err
 // stands, and the caller may apply again: the action did not happen.
-func (c *Client) Settle(ctx context.Context, id string, err error, started ...string) error {
+func (c *Client) settle(ctx context.Context, id string, err error, started ...string) error {
 	var unclear *UnclearError
 	if !errors.As(err, &unclear) {
 		return err

@@ -93,22 +93,13 @@ func (c *Client) DeleteNetworkAccess(ctx context.Context, tenantID, id string) e
 
 // WaitForNetworkAccess polls until the configuration is ready, checking at once.
 func (c *Client) WaitForNetworkAccess(ctx context.Context, tenantID, id string) (*NetworkAccess, error) {
-	p := c.newPoller()
-	last := "unknown"
-	for {
-		n, err := c.GetNetworkAccess(ctx, tenantID, id)
-		if err != nil {
-			if ctx.Err() != nil {
-				return nil, fmt.Errorf("network access configuration %s did not become ready in time; last status %q", id, last)
+	return waitFor(ctx, c, false, fmt.Sprintf("network access configuration %s did not become ready", id),
+		func() (*NetworkAccess, string, error) {
+			n, err := c.GetNetworkAccess(ctx, tenantID, id)
+			if err != nil {
+				return nil, "", err
 			}
-			return nil, err
-		}
-		last = n.Status
-		if n.Status == "ready" {
-			return n, nil
-		}
-		if err := p.wait(ctx); err != nil {
-			return n, fmt.Errorf("network access configuration %s did not become ready in time; last status %q", id, last)
-		}
-	}
+			return n, n.Status, nil
+		},
+		func(_ *NetworkAccess, status string) (bool, error) { return status == "ready", nil })
 }

@@ -42,82 +42,83 @@ func (c *Client) AwaitInstance(ctx context.Context, id string, statuses ...strin
 	return c.waitForInstance(ctx, id, true, statuses)
 }
 
-func (c *Client) waitForInstance(ctx context.Context, id string, afterAction bool, statuses []string) (*Instance, error) {
+// waitFor polls get until done says so (or fails). After an action the first poll comes one interval later.
+// When ctx ends, the error says what was awaited and the last status seen.
+func waitFor[T any](ctx context.Context, c *Client, afterAction bool, what string, get func() (T, string, error), done func(T, string) (bool, error)) (T, error) {
 	p := c.newPoller()
-	last := "unknown"
-	if afterAction {
-		if err := p.wait(ctx); err != nil {
-			return nil, fmt.Errorf("instance %s did not become %v in time; last status %q", id, statuses, last)
-		}
+	var last T
+	status := "unknown"
+	late := func() error { return fmt.Errorf("%s in time; last status %q", what, status) }
+	if afterAction && p.wait(ctx) != nil {
+		return last, late()
 	}
 	for {
-		in, err := c.GetInstance(ctx, id)
-		switch {
-		case err != nil && ctx.Err() != nil:
-			return nil, fmt.Errorf("instance %s did not become %v in time; last status %q", id, statuses, last)
-		case err != nil:
-			return nil, err
+		v, st, err := get()
+		if err != nil {
+			if ctx.Err() != nil {
+				return last, late()
+			}
+			return last, err
 		}
-		last = in.Status
-		if slices.Contains(statuses, in.Status) {
-			return in, nil
+		last, status = v, st
+		if ok, err := done(v, st); ok || err != nil {
+			return v, err
 		}
-		if slices.Contains(instanceFailures, in.Status) {
-			return in, fmt.Errorf("instance %s is %q while waiting for %v", id, in.Status, statuses)
-		}
-		if err := p.wait(ctx); err != nil {
-			return in, fmt.Errorf("instance %s did not become %v in time; last status %q", id, statuses, last)
+		if p.wait(ctx) != nil {
+			return v, late()
 		}
 	}
 }
 
+func (c *Client) waitForInstance(ctx context.Context, id string, afterAction bool, statuses []string) (*Instance, error) {
+	return waitFor(ctx, c, afterAction, fmt.Sprintf("instance %s did not become %v", id, statuses),
+		func() (*Instance, string, error) {
+			in, err := c.GetInstance(ctx, id)
+			if err != nil {
+				return nil, "", err
+			}
+			return in, in.Status, nil
+		},
+		func(in *Instance, status string) (bool, error) {
+			if slices.Contains(instanceFailures, status) {
+				return false, fmt.Errorf("instance %s is %q while waiting for %v", id, status, statuses)
+			}
+			return slices.Contains(statuses, status), nil
+		})
+}
+
 // WaitForInstanceGone polls, after a delete, until the instance answers 404.
 func (c *Client) WaitForInstanceGone(ctx context.Context, id string) error {
-	p := c.newPoller()
-	last := "destroying"
-	for {
-		if err := p.wait(ctx); err != nil {
-			return fmt.Errorf("instance %s was not deleted in time; last status %q", id, last)
-		}
-		in, err := c.GetInstance(ctx, id)
-		if errors.Is(err, ErrNotFound) {
-			return nil
-		}
-		if err != nil {
-			if ctx.Err() != nil {
-				return fmt.Errorf("instance %s was not deleted in time; last status %q", id, last)
+	_, err := waitFor(ctx, c, true, fmt.Sprintf("instance %s was not deleted", id),
+		func() (*Instance, string, error) {
+			in, err := c.GetInstance(ctx, id)
+			if errors.Is(err, ErrNotFound) {
+				return nil, "gone", nil
 			}
-			return err
-		}
-		last = in.Status
-	}
+			if err != nil {
+				return nil, "", err
+			}
+			return in, in.Status, nil
+		},
+		func(_ *Instance, status string) (bool, error) { return status == "gone", nil })
+	return err
 }
 
 // WaitForSnapshot polls, after the snapshot was requested, until it is Completed; Failed ends the wait with
 // an error.
 func (c *Client) WaitForSnapshot(ctx context.Context, instanceID, snapshotID string) (*Snapshot, error) {
-	p := c.newPoller()
-	last := "Pending"
-	if err := p.wait(ctx); err != nil {
-		return nil, fmt.Errorf("snapshot %s did not complete in time; last status %q", snapshotID, last)
-	}
-	for {
-		s, err := c.GetSnapshot(ctx, instanceID, snapshotID)
-		if err != nil {
-			if ctx.Err() != nil {
-				return nil, fmt.Errorf("snapshot %s did not complete in time; last status %q", snapshotID, last)
+	return waitFor(ctx, c, true, fmt.Sprintf("snapshot %s did not complete", snapshotID),
+		func() (*Snapshot, string, error) {
+			s, err := c.GetSnapshot(ctx, instanceID, snapshotID)
+			if err != nil {
+				return nil, "", err
 			}
-			return nil, err
-		}
-		last = s.Status
-		switch s.Status {
-		case "Completed":
-			return s, nil
-		case "Failed":
-			return s, fmt.Errorf("snapshot %s of instance %s failed (status %q)", snapshotID, instanceID, s.Status)
-		}
-		if err := p.wait(ctx); err != nil {
-			return s, fmt.Errorf("snapshot %s did not complete in time; last status %q", snapshotID, last)
-		}
-	}
+			return s, s.Status, nil
+		},
+		func(_ *Snapshot, status string) (bool, error) {
+			if status == "Failed" {
+				return false, fmt.Errorf("snapshot %s of instance %s failed (status %q)", snapshotID, instanceID, status)
+			}
+			return status == "Completed", nil
+		})
 }

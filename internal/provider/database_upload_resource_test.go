@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"strings"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
@@ -77,14 +78,15 @@ resource "aura_database_upload" "test" {
 	})
 }
 
-// The file kind is checked against the instance before anything is sent.
-func TestAccDatabaseUpload_wrongKindRefusedUpFront(t *testing.T) {
-	needsEmulator(t)
-	file := filepath.Join(t.TempDir(), "analytics.tar")
-	if err := os.WriteFile(file, []byte("an AuraDS export"), 0o600); err != nil {
+// uploadFails uploads a file with the given name and content into a new professional-db instance and expects
+// the apply to fail with want.
+func uploadFails(t *testing.T, name, content string, want *regexp.Regexp) {
+	t.Helper()
+	file := filepath.Join(t.TempDir(), name)
+	if err := os.WriteFile(file, []byte(content), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	id := createInstanceForTest(t, "acc-upload-kind", "professional-db")
+	id := createInstanceForTest(t, "acc-upload-"+strings.TrimSuffix(name, filepath.Ext(name)), "professional-db")
 	resource.Test(t, resource.TestCase{
 		PreCheck:                 func() { testAccPreCheck(t) },
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
@@ -96,31 +98,19 @@ resource "aura_database_upload" "test" {
   confirm_overwrite = true
 }
 `, id, file),
-			ExpectError: wrapped("loads .backup (version 5) or .dump (version 4) files; analytics.tar is a .tar file"),
+			ExpectError: want,
 		}},
 	})
 }
 
-// A file that is not a valid export fails the apply with "loading failed" and stays in state, tainted.
+// The file kind is checked against the instance before anything is sent.
+func TestAccDatabaseUpload_wrongKindRefusedUpFront(t *testing.T) {
+	needsEmulator(t)
+	uploadFails(t, "analytics.tar", "an AuraDS export", wrapped("loads .backup (version 5) or .dump (version 4) files; analytics.tar is a .tar file"))
+}
+
+// A file that is not a valid export fails the apply with "loading failed".
 func TestAccDatabaseUpload_loadingFailedFailsTheApply(t *testing.T) {
 	needsEmulator(t)
-	file := filepath.Join(t.TempDir(), "corrupt.backup")
-	if err := os.WriteFile(file, []byte("not a backup"), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	id := createInstanceForTest(t, "acc-upload-corrupt", "professional-db")
-	resource.Test(t, resource.TestCase{
-		PreCheck:                 func() { testAccPreCheck(t) },
-		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-		Steps: []resource.TestStep{{
-			Config: fmt.Sprintf(`
-resource "aura_database_upload" "test" {
-  instance_id       = %q
-  source_path       = %q
-  confirm_overwrite = true
-}
-`, id, file),
-			ExpectError: regexp.MustCompile(`(?s)loading failed`),
-		}},
-	})
+	uploadFails(t, "corrupt.backup", "not a backup", regexp.MustCompile(`(?s)loading failed`))
 }
