@@ -1,9 +1,11 @@
 package provider
 
 import (
+	"context"
 	"fmt"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
 )
 
 // clientFrom takes the provider's data in a resource's or data source's Configure. Nil data means the
@@ -18,4 +20,12 @@ func clientFrom(data any, diags *diag.Diagnostics) *providerData {
 		return nil
 	}
 	return pd
+}
+
+// keepPlan is Update for events (restore, upload), where only settings of the provider itself (timeouts) can
+// change in place: the planned state becomes the state, and Aura is not called.
+func keepPlan[T any](ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	var plan T
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 }

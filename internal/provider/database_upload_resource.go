@@ -190,18 +190,12 @@ func (r *databaseUploadResource) uploadError(ctx context.Context, in *aura.Insta
 	}
 }
 
-func (r *databaseUploadResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
-	var state databaseUploadModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+func (r *databaseUploadResource) Read(context.Context, resource.ReadRequest, *resource.ReadResponse) {
+	// An event has nothing to read back: the state, which the framework hands over unchanged, is what happened.
 }
 
 func (r *databaseUploadResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
-	var plan, state databaseUploadModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	state.ConfirmOverwrite, state.Timeouts = plan.ConfirmOverwrite, plan.Timeouts
-	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+	keepPlan[databaseUploadModel](ctx, req, resp)
 }
 
 func (r *databaseUploadResource) Delete(context.Context, resource.DeleteRequest, *resource.DeleteResponse) {

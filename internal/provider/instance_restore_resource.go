@@ -177,19 +177,12 @@ func (r *instanceRestoreResource) checkSource(ctx context.Context, c *aura.Clien
 	return true
 }
 
-func (r *instanceRestoreResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
-	// An event has nothing to read back: the state is what happened.
-	var state instanceRestoreModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+func (r *instanceRestoreResource) Read(context.Context, resource.ReadRequest, *resource.ReadResponse) {
+	// An event has nothing to read back: the state, which the framework hands over unchanged, is what happened.
 }
 
 func (r *instanceRestoreResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
-	var plan, state instanceRestoreModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	state.ConfirmOverwrite, state.Timeouts = plan.ConfirmOverwrite, plan.Timeouts
-	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+	keepPlan[instanceRestoreModel](ctx, req, resp)
 }
 
 func (r *instanceRestoreResource) Delete(context.Context, resource.DeleteRequest, *resource.DeleteResponse) {

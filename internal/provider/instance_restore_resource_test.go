@@ -3,10 +3,12 @@ package provider
 import (
 	"fmt"
 	"regexp"
+	"strings"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
@@ -59,6 +61,19 @@ resource "aura_instance_restore" "test" {
 				Check: func(*terraform.State) error {
 					if got := dataSHA(t, instanceID); got != x {
 						return fmt.Errorf("after the restore the dataset is %s, want X (%s)", got, x)
+					}
+					putData(t, instanceID, map[string]any{"dataset": "Z, written after the restore"})
+					return nil
+				},
+			},
+			{ // changing only the timeouts updates in place: no second restore, Z stays
+				Config: strings.Replace(restore, "confirm_overwrite = true", "confirm_overwrite = true\n  timeouts = { create = \"20m\" }", 1),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction("aura_instance_restore.test", plancheck.ResourceActionUpdate),
+				}},
+				Check: func(*terraform.State) error {
+					if got := dataSHA(t, instanceID); got == x {
+						return fmt.Errorf("a timeouts change restored again")
 					}
 					return nil
 				},
