@@ -127,13 +127,21 @@ func (e *Emulator) serveAPI(w http.ResponseWriter, r *http.Request) {
 	if pattern == "" {
 		routeName = "unmatched"
 	}
-	rec := &statusRecorder{ResponseWriter: w}
-	defer func() {
-		e.stats.record(r.Method, routeName, rec.status)
-		if e.cfg.OnRequest != nil {
-			e.cfg.OnRequest(r.Method, routeName, rec.status, time.Now())
+	var rec *statusRecorder
+	recorded := false
+	record := func() {
+		if !recorded {
+			recorded = true
+			e.stats.record(r.Method, routeName, rec.status)
+			if e.cfg.OnRequest != nil {
+				e.cfg.OnRequest(r.Method, routeName, rec.status, time.Now())
+			}
 		}
-	}()
+	}
+	// The count is taken when the status is written, before the client can read the answer and ask for the
+	// statistics.
+	rec = &statusRecorder{ResponseWriter: w, written: record}
+	defer record()
 
 	if info.extension && e.cfg.NoExtensions {
 		// What the public API v1 does for a path it does not have: a 404 with no errors envelope.
@@ -160,6 +168,7 @@ func (e *Emulator) serveAPI(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if f != nil && f.Drop && !f.Apply {
+		record() // before the client can notice the drop and ask for the statistics
 		dropConnection(w)
 		return
 	}
@@ -175,6 +184,7 @@ func (e *Emulator) serveAPI(w http.ResponseWriter, r *http.Request) {
 		buf := httptest.NewRecorder()
 		e.handle(buf, r, info)
 		rec.status = buf.Code
+		record()
 		dropAfter(w, buf, pattern == "GET /exports/{exportId}")
 		return
 	}
@@ -259,22 +269,24 @@ func writeRawHead(bw *bufio.ReadWriter, code int, h http.Header, length int) {
 	_, _ = fmt.Fprint(bw, "\r\n")
 }
 
-// statusRecorder remembers the status written, for the statistics.
+// statusRecorder remembers the status written, for the statistics, and calls written once it is known.
 type statusRecorder struct {
 	http.ResponseWriter
-	status int
+	status  int
+	written func()
 }
 
 func (s *statusRecorder) WriteHeader(code int) {
 	if s.status == 0 {
 		s.status = code
+		s.written()
 	}
 	s.ResponseWriter.WriteHeader(code)
 }
 
 func (s *statusRecorder) Write(b []byte) (int, error) {
 	if s.status == 0 {
-		s.status = 200
+		s.WriteHeader(200)
 	}
 	return s.ResponseWriter.Write(b)
 }
