@@ -171,6 +171,11 @@ provider "aura" {
   base_url = "http://api.neo4j.io"
 }
 data "aura_tenants" "all" {}`, []string{"base_url", "only allowed for a loopback host", "https"}},
+		{"no tenant anywhere", `
+provider "aura" {
+  tenant_id = ""
+}
+data "aura_network_access_configurations" "all" {}`, []string{"Missing tenant_id", "tenant_id in the provider block", "AURA_TENANT_ID"}},
 		{"provider auth url", `
 provider "aura" {
   auth_url = "ftp://login"

@@ -5,7 +5,9 @@ import (
 	"fmt"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/types"
 )
 
 // clientFrom takes the provider's data in a resource's or data source's Configure. Nil data means the
@@ -28,4 +30,17 @@ func keepPlan[T any](ctx context.Context, req resource.UpdateRequest, resp *reso
 	var plan T
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+}
+
+// tenant is the configured tenant, or the provider's default. Without either, it reports an error on attr that
+// names both ways to set it, and returns "".
+func (pd *providerData) tenant(v types.String, attr string, diags *diag.Diagnostics) string {
+	if !v.IsNull() && !v.IsUnknown() && v.ValueString() != "" {
+		return v.ValueString()
+	}
+	if pd.tenantID == "" {
+		diags.AddAttributeError(path.Root(attr), "Missing "+attr,
+			"Set "+attr+" here, or tenant_id in the provider block (or the AURA_TENANT_ID environment variable).")
+	}
+	return pd.tenantID
 }

@@ -69,12 +69,8 @@ func (r *instanceResource) Create(ctx context.Context, req resource.CreateReques
 	defer cancel()
 	c := r.data.client
 
-	tenantID := plan.TenantID.ValueString()
-	if plan.TenantID.IsUnknown() || tenantID == "" {
-		tenantID = r.data.tenantID
-	}
+	tenantID := r.data.tenant(plan.TenantID, "tenant_id", &resp.Diagnostics)
 	if tenantID == "" {
-		resp.Diagnostics.AddAttributeError(path.Root("tenant_id"), "Missing tenant_id", "Set tenant_id on the resource, or tenant_id in the provider block (or AURA_TENANT_ID).")
 		return
 	}
 	body := aura.CreateInstanceRequest{

@@ -134,9 +134,9 @@ func (r *networkAccessResource) Create(ctx context.Context, req resource.CreateR
 	resp.Diagnostics.Append(d...)
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
-	tenantID := plan.TenantID.ValueString()
-	if plan.TenantID.IsUnknown() || tenantID == "" {
-		tenantID = r.data.tenantID
+	tenantID := r.data.tenant(plan.TenantID, "tenant_id", &resp.Diagnostics)
+	if tenantID == "" {
+		return
 	}
 	n, err := r.data.client.CreateNetworkAccess(ctx, tenantID, aura.CreateNetworkAccessRequest{
 		CloudProvider: plan.CloudProvider.ValueString(), Region: plan.Region.ValueString(), Type: plan.Type.ValueString(),

@@ -70,8 +70,9 @@ func (d *networkAccessListDataSource) Read(ctx context.Context, req datasource.R
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	if m.TenantID.IsNull() {
-		m.TenantID = types.StringValue(d.data.tenantID)
+	m.TenantID = types.StringValue(d.data.tenant(m.TenantID, "tenant_id", &resp.Diagnostics))
+	if resp.Diagnostics.HasError() {
+		return
 	}
 	list, err := d.data.client.ListNetworkAccess(ctx, m.TenantID.ValueString())
 	if err != nil {

@@ -66,9 +66,9 @@ func (d *tenantDataSource) Read(ctx context.Context, req datasource.ReadRequest,
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	id := m.ID.ValueString()
-	if m.ID.IsNull() {
-		id = d.data.tenantID
+	id := d.data.tenant(m.ID, "id", &resp.Diagnostics)
+	if resp.Diagnostics.HasError() {
+		return
 	}
 	t, err := d.data.client.GetTenant(ctx, id)
 	if err != nil {
