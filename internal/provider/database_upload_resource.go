@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"path/filepath"
 	"strings"
-	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
@@ -21,9 +20,10 @@ import (
 )
 
 var (
-	_ resource.Resource               = (*databaseUploadResource)(nil)
-	_ resource.ResourceWithConfigure  = (*databaseUploadResource)(nil)
-	_ resource.ResourceWithModifyPlan = (*databaseUploadResource)(nil)
+	_ resource.Resource                 = (*databaseUploadResource)(nil)
+	_ resource.ResourceWithConfigure    = (*databaseUploadResource)(nil)
+	_ resource.ResourceWithModifyPlan   = (*databaseUploadResource)(nil)
+	_ resource.ResourceWithUpgradeState = (*databaseUploadResource)(nil)
 )
 
 const uploadFeature = "database upload"
@@ -37,7 +37,11 @@ type databaseUploadModel struct {
 	InstanceID       types.String   `tfsdk:"instance_id"`
 	SourcePath       types.String   `tfsdk:"source_path"`
 	ConfirmOverwrite types.Bool     `tfsdk:"confirm_overwrite"`
+	Triggers         types.Map      `tfsdk:"triggers"`
+	BackupBefore     types.Bool     `tfsdk:"backup_before"`
+	BackupSnapshotID types.String   `tfsdk:"backup_snapshot_id"`
 	SourceSHA256     types.String   `tfsdk:"source_sha256"`
+	Status           types.String   `tfsdk:"status"`
 	UploadedAt       types.String   `tfsdk:"uploaded_at"`
 	Timeouts         timeouts.Value `tfsdk:"timeouts"`
 }
@@ -47,25 +51,31 @@ func (r *databaseUploadResource) Metadata(_ context.Context, req resource.Metada
 }
 
 func (r *databaseUploadResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
-	replace := []planmodifier.String{stringplanmodifier.RequiresReplace()}
+	keep := []planmodifier.String{stringplanmodifier.UseStateForUnknown()}
 	resp.Schema = schema.Schema{
+		Version: 1,
 		MarkdownDescription: "Replaces an instance's data with a local backup file, once, when created: the API equivalent of the console's " +
 			"\"Restore from backup file\" and of `neo4j-admin database upload`. The file kind must match the instance: `.backup` for AuraDB 5, " +
-			"`.dump` for AuraDB 4, `.tar` for AuraDS. Needs `confirm_overwrite = true`. A changed file (`source_sha256`) uploads again. " +
+			"`.dump` for AuraDB 4, `.tar` for AuraDS. Needs `confirm_overwrite = true`, and by default first takes a snapshot of the target as " +
+			"the undo (`backup_before`). It runs on create, when `triggers` change and on `terraform apply -replace`; a different file or path " +
+			"uploads nothing by itself (the plan says so): put `filesha256(...)` in `triggers` to upload every new file on purpose. " +
 			"Refused while a network access configuration disables public traffic for the instance's region. Destroy only forgets. " +
 			"**Extension:** the public Aura API v1 does not expose upload. Not importable.",
 		Attributes: map[string]schema.Attribute{
-			"id":          schema.StringAttribute{Computed: true, MarkdownDescription: "`<instance_id>/<source_sha256>`.", PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()}},
-			"instance_id": schema.StringAttribute{Required: true, MarkdownDescription: "Instance whose data is replaced. Changing it forces a new upload.", PlanModifiers: replace},
+			"id":          schema.StringAttribute{Computed: true, MarkdownDescription: "`<instance_id>/<source_sha256>`.", PlanModifiers: keep},
+			"instance_id": schema.StringAttribute{Required: true, MarkdownDescription: "Instance whose data is replaced. A change is recorded in place and uploads nothing."},
 			"source_path": schema.StringAttribute{
-				Required: true, MarkdownDescription: "Local `.backup`, `.dump` or `.tar` file. Changing it forces a new upload.", PlanModifiers: replace,
+				Required: true, MarkdownDescription: "Local `.backup`, `.dump` or `.tar` file. A change is recorded in place and uploads nothing.",
 				Validators: []validator.String{stringvalidator.RegexMatches(backupFileRegexp, "must name a .backup, .dump or .tar file")},
 			},
-			"confirm_overwrite": schema.BoolAttribute{Required: true, MarkdownDescription: "Must be `true`: the upload overwrites all data of `instance_id`.", Validators: []validator.Bool{mustBeTrue{}}},
-			"source_sha256": schema.StringAttribute{Computed: true, MarkdownDescription: "SHA-256 of the file uploaded; a different file at `source_path` forces a new upload.",
-				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()}},
-			"uploaded_at": schema.StringAttribute{Computed: true, MarkdownDescription: "When the instance was running with the uploaded data (RFC 3339).", PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()}},
-			"timeouts":    timeouts.Attributes(ctx, timeouts.Opts{Create: true}),
+			"confirm_overwrite":  confirmOverwriteAttribute("upload"),
+			"triggers":           actTriggersAttribute("upload"),
+			"backup_before":      backupBeforeAttribute("upload"),
+			"backup_snapshot_id": backupSnapshotIDAttribute(),
+			"source_sha256":      schema.StringAttribute{Computed: true, MarkdownDescription: "SHA-256 of the file uploaded.", PlanModifiers: keep},
+			"status":             actStatusAttribute("upload"),
+			"uploaded_at":        schema.StringAttribute{Computed: true, MarkdownDescription: "When the instance was seen running with the uploaded data (RFC 3339).", PlanModifiers: keep},
+			"timeouts":           timeouts.Attributes(ctx, timeouts.Opts{Create: true}),
 		},
 	}
 }
@@ -74,35 +84,38 @@ func (r *databaseUploadResource) Configure(_ context.Context, req resource.Confi
 	r.data = clientFrom(req.ProviderData, &resp.Diagnostics)
 }
 
-// ModifyPlan hashes the file at plan time: a different file than the one uploaded forces a new upload, and the
-// plan warns whose data it will overwrite.
+// ModifyPlan announces a planned upload with the file and its hash, and says when a change, or a different
+// file at source_path, uploads nothing.
 func (r *databaseUploadResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
 	if req.Plan.Raw.IsNull() {
 		return
 	}
-	var plan, state databaseUploadModel
+	var plan databaseUploadModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	creating := req.State.Raw.IsNull()
-	if !creating {
-		resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	}
+	file := "a file written during the apply"
 	sum := types.StringUnknown()
 	if !plan.SourcePath.IsUnknown() {
-		if s, err := aura.FileSHA256(plan.SourcePath.ValueString()); err == nil {
+		file = plan.SourcePath.ValueString()
+		if s, err := aura.FileSHA256(file); err == nil {
 			sum = types.StringValue(s)
+			file += " (sha256 " + s + ")"
+		} else {
+			file += " (not readable yet; it may be written during the apply)"
 		}
 	}
-	if !creating && !sum.IsUnknown() && !sum.Equal(state.SourceSHA256) {
-		resp.RequiresReplace = append(resp.RequiresReplace, path.Root("source_sha256"))
-		creating = true
-	}
-	if !creating {
+	if !actPlanned(ctx, req, &resp.Diagnostics) {
+		warnUnactedChanges(ctx, req, resp, "upload", "instance_id", "source_path")
+		var uploaded types.String
+		resp.Diagnostics.Append(req.State.GetAttribute(ctx, path.Root("source_sha256"), &uploaded)...)
+		if !sum.IsUnknown() && !sum.Equal(uploaded) {
+			resp.Diagnostics.AddWarning("The file differs from the one uploaded; no upload runs",
+				fmt.Sprintf("%s is not the file uploaded (sha256 %s). Nothing is uploaded by itself: change triggers (for example triggers = { file = filesha256(...) }) to upload it.", file, uploaded.ValueString()))
+		}
 		return
 	}
-	// Unknown until apply: the file may be written earlier in the same apply (by aura_snapshot_export).
-	resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("source_sha256"), types.StringUnknown())...)
 	resp.Diagnostics.AddWarning("This apply overwrites instance data",
-		fmt.Sprintf("Applying replaces all data of Aura instance %s with the contents of %s.", plan.InstanceID.ValueString(), plan.SourcePath.ValueString()))
+		fmt.Sprintf("The apply replaces all data of %s with the contents of %s; everything in it now is lost.%s",
+			r.data.targetOf(ctx, plan.InstanceID), file, backupNote(plan.BackupBefore)))
 }
 
 func (r *databaseUploadResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
@@ -131,26 +144,27 @@ func (r *databaseUploadResource) Create(ctx context.Context, req resource.Create
 		resp.Diagnostics.AddAttributeError(path.Root("source_path"), "Wrong kind of backup file", msg)
 		return
 	}
+	state := plan
+	state.BackupSnapshotID = types.StringNull()
+	if plan.BackupBefore.ValueBool() {
+		id, err := r.data.takeBackup(ctx, instanceID)
+		if err != nil {
+			resp.Diagnostics.AddError("No backup, no upload", err.Error())
+			return
+		}
+		state.BackupSnapshotID = types.StringValue(id)
+	}
 	// An unclear upload was taken if the instance is loading: then it goes into state and is waited for.
 	if err = c.Act(ctx, instanceID, func() error { return c.Upload(ctx, instanceID, source) }, "loading"); err != nil {
 		r.uploadError(ctx, in, err, resp)
 		return
 	}
-	state := plan
 	state.ID = types.StringValue(instanceID + "/" + sum)
-	state.SourceSHA256, state.UploadedAt = types.StringValue(sum), types.StringNull()
-	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...) // accepted: in state, tainted if the load fails
+	state.SourceSHA256, state.Status, state.UploadedAt = types.StringValue(sum), types.StringValue(actPending), types.StringNull()
+	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...) // accepted: in state whatever the wait says
 
-	if _, err := c.AwaitInstance(ctx, instanceID, "running"); err != nil {
-		if strings.Contains(err.Error(), "loading failed") {
-			resp.Diagnostics.AddError("Aura could not load the backup file",
-				fmt.Sprintf("Instance %s reports \"loading failed\": %s is not a valid export of a compatible type and version (AuraDB 5 needs a .backup of version 5, AuraDB 4 a .dump, AuraDS a .tar). %v", instanceID, source, err))
-			return
-		}
-		resp.Diagnostics.AddError("The upload did not finish", err.Error())
-		return
-	}
-	state.UploadedAt = types.StringValue(c.ServerNow().Format(time.RFC3339))
+	status, finished := r.data.awaitAct(ctx, instanceID, "upload", &resp.Diagnostics)
+	state.Status, state.UploadedAt = types.StringValue(status), finished
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
 }
 
@@ -190,14 +204,29 @@ func (r *databaseUploadResource) uploadError(ctx context.Context, in *aura.Insta
 	}
 }
 
-func (r *databaseUploadResource) Read(context.Context, resource.ReadRequest, *resource.ReadResponse) {
-	// An event has nothing to read back: the state, which the framework hands over unchanged, is what happened.
+// Read brings a pending upload up to date; a finished one is history and is handed back unchanged.
+func (r *databaseUploadResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	var state databaseUploadModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	if err := r.data.refreshAct(ctx, state.InstanceID.ValueString(), &state.Status, &state.UploadedAt); err != nil {
+		resp.Diagnostics.AddError("Reading the instance of the upload failed", err.Error())
+		return
+	}
+	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
 }
 
+// Update records changed inputs and settings; it never uploads.
 func (r *databaseUploadResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
 	keepPlan[databaseUploadModel](ctx, req, resp)
 }
 
 func (r *databaseUploadResource) Delete(context.Context, resource.DeleteRequest, *resource.DeleteResponse) {
 	// Nothing to undo: the data was replaced. Removing the resource only forgets it.
+}
+
+func (r *databaseUploadResource) UpgradeState(context.Context) map[int64]resource.StateUpgrader {
+	return upgradeFromV0(upgradeAct("uploaded_at"))
 }

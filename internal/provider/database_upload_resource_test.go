@@ -9,7 +9,11 @@ import (
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 )
 
 // Public traffic off refuses an upload into an instance of that region with an error naming the
@@ -109,8 +113,36 @@ func TestAccDatabaseUpload_wrongKindRefusedUpFront(t *testing.T) {
 	uploadFails(t, "analytics.tar", "an AuraDS export", wrapped("loads .backup (version 5) or .dump (version 4) files; analytics.tar is a .tar file"))
 }
 
-// A file that is not a valid export fails the apply with "loading failed".
-func TestAccDatabaseUpload_loadingFailedFailsTheApply(t *testing.T) {
+// A file that Aura fails to load is reported and kept with status "failed", untainted: the upload is not
+// sent again by the next apply, whose plan recalls the failure.
+func TestAccDatabaseUpload_loadingFailedIsNotSentAgain(t *testing.T) {
 	needsEmulator(t)
-	uploadFails(t, "corrupt.backup", "not a backup", regexp.MustCompile(`(?s)loading failed`))
+	file := filepath.Join(t.TempDir(), "corrupt.backup")
+	if err := os.WriteFile(file, []byte("not a backup"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	id := createInstanceForTest(t, "acc-upload-corrupt", "professional-db")
+	config := fmt.Sprintf(`
+resource "aura_database_upload" "test" {
+  instance_id       = %q
+  source_path       = %q
+  confirm_overwrite = true
+}
+`, id, file)
+	resetStats(t)
+	resource.Test(t, resource.TestCase{
+		PreCheck:                 func() { testAccPreCheck(t) },
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config: config,
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue("aura_database_upload.test", tfjsonpath.New("status"), knownvalue.StringExact("failed")),
+					statecheck.ExpectKnownValue("aura_database_upload.test", tfjsonpath.New("uploaded_at"), knownvalue.Null()),
+				},
+			},
+			{Config: config, ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}}},
+		},
+	})
+	expectActs(t, "two applies of a failed upload", acts{Uploads: 1, Snapshots: 1})
 }

@@ -10,7 +10,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
-	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
@@ -59,6 +58,7 @@ type cloneModel struct {
 	instanceModel
 	SourceInstanceID types.String `tfsdk:"source_instance_id"`
 	SourceSnapshotID types.String `tfsdk:"source_snapshot_id"`
+	Triggers         types.Map    `tfsdk:"triggers"`
 }
 
 type getter interface {
@@ -194,14 +194,24 @@ func instanceSchema(ctx context.Context, clone bool) schema.Schema {
 		},
 	}
 	if clone {
+		s.Version = 1
 		s.MarkdownDescription = "An Aura instance created with the data of another instance: from one of its snapshots, or from a fresh " +
 			"snapshot when `source_snapshot_id` is not set. The snapshot must belong to the source, be `Completed` and be exportable " +
-			"(differential snapshots never are); the provider checks this before creating anything."
+			"(differential snapshots never are); the provider checks this before creating anything. The data is copied once, when " +
+			"the instance is created: a later change of the source settings (say, a `most_recent` snapshot id that moves every day) " +
+			"is recorded in place and copies nothing, so the clone keeps its data, password and connection URL. Change `triggers` " +
+			"to replace it with a fresh clone on purpose."
 		s.Attributes["source_instance_id"] = schema.StringAttribute{
-			Required: true, MarkdownDescription: "Instance whose data is copied. Changing it forces replacement.", PlanModifiers: replace,
+			Required: true, MarkdownDescription: "Instance whose data is copied. A change after create is recorded in place and copies nothing.",
 		}
 		s.Attributes["source_snapshot_id"] = schema.StringAttribute{
-			Optional: true, MarkdownDescription: "Snapshot of the source to copy. Default: a fresh snapshot. Changing it forces replacement.", PlanModifiers: replace,
+			Optional: true, MarkdownDescription: "Snapshot of the source to copy. Default: a fresh snapshot. A change after create is recorded in place and copies nothing.",
+		}
+		s.Attributes["triggers"] = schema.MapAttribute{
+			Optional: true, ElementType: types.StringType,
+			MarkdownDescription: "Arbitrary values; changing any of them replaces the instance with a new clone of the current source " +
+				"settings (new password and connection URL). Triggers first set after an import are recorded without a replacement.",
+			PlanModifiers: []planmodifier.Map{triggersAdoptedAfterImport{}},
 		}
 	}
 	return s
@@ -284,50 +294,6 @@ func (m *instanceModel) fromAPI(in *aura.Instance) {
 	}
 	if m.Password.IsUnknown() {
 		m.Password = types.StringNull()
-	}
-}
-
-// storageFollowsMemory keeps the state's storage unless memory changes and storage is not configured:
-// then Aura picks the storage that goes with the new memory.
-type storageFollowsMemory struct{}
-
-func (storageFollowsMemory) Description(context.Context) string {
-	return "Keeps the prior storage unless memory changes."
-}
-func (m storageFollowsMemory) MarkdownDescription(ctx context.Context) string {
-	return m.Description(ctx)
-}
-
-func (storageFollowsMemory) PlanModifyString(ctx context.Context, req planmodifier.StringRequest, resp *planmodifier.StringResponse) {
-	if !req.PlanValue.IsUnknown() || req.StateValue.IsNull() || req.State.Raw.IsNull() {
-		return
-	}
-	var planMemory, stateMemory types.String
-	req.Plan.GetAttribute(ctx, path.Root("memory"), &planMemory)
-	req.State.GetAttribute(ctx, path.Root("memory"), &stateMemory)
-	if planMemory.Equal(stateMemory) {
-		resp.PlanValue = req.StateValue
-	}
-}
-
-// stateUnless keeps a computed string from state unless the attribute it follows changes in the plan
-// (status and connection_url follow paused; endpoint_service follows private_connectivity).
-type stateUnless struct{ follows string }
-
-func (m stateUnless) Description(context.Context) string {
-	return "Keeps the prior value unless " + m.follows + " changes."
-}
-func (m stateUnless) MarkdownDescription(ctx context.Context) string { return m.Description(ctx) }
-
-func (m stateUnless) PlanModifyString(ctx context.Context, req planmodifier.StringRequest, resp *planmodifier.StringResponse) {
-	if !req.PlanValue.IsUnknown() || req.State.Raw.IsNull() || req.Plan.Raw.IsNull() {
-		return
-	}
-	var planned, prior attr.Value
-	req.Plan.GetAttribute(ctx, path.Root(m.follows), &planned)
-	req.State.GetAttribute(ctx, path.Root(m.follows), &prior)
-	if planned != nil && planned.Equal(prior) {
-		resp.PlanValue = req.StateValue
 	}
 }
 

@@ -18,7 +18,9 @@ import (
 var (
 	_ resource.Resource                = (*instanceResource)(nil)
 	_ resource.ResourceWithConfigure   = (*instanceResource)(nil)
-	_ resource.ResourceWithImportState = (*instanceResource)(nil)
+	_ resource.ResourceWithImportState  = (*instanceResource)(nil)
+	_ resource.ResourceWithModifyPlan   = (*instanceResource)(nil)
+	_ resource.ResourceWithUpgradeState = (*instanceResource)(nil)
 )
 
 const (
@@ -266,6 +268,9 @@ func (r *instanceResource) Update(ctx context.Context, req resource.UpdateReques
 		next.fromAPI(in)
 		r.set(ctx, &resp.State, &next, &resp.Diagnostics)
 	}
+	if r.clone { // the triggers are recorded now: from here on, a change replaces
+		resp.Diagnostics.Append(resp.Private.SetKey(ctx, importedKey, nil)...)
+	}
 	if err != nil {
 		resp.Diagnostics.AddError("Updating the Aura instance failed", err.Error())
 	}
@@ -295,19 +300,62 @@ func (r *instanceResource) Delete(ctx context.Context, req resource.DeleteReques
 	}
 }
 
-// ImportState takes "<id>" or "<id>:<version>" (the API never returns the version; default 5).
+// ImportState takes "<id>" or "<id>:<version>" (the API never returns the version; default 5); a clone also
+// "<id>:<version>:<source_instance_id>[:<source_snapshot_id>]", since the API does not say where its data came
+// from: with them, a configuration that names the source plans no change after the import.
 func (r *instanceResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	id, version, found := strings.Cut(req.ID, ":")
-	if !found {
-		version = "5"
+	parts := strings.Split(req.ID, ":")
+	max, form := 2, `"<instance_id>" or "<instance_id>:<version>"`
+	if r.clone {
+		max, form = 4, `"<instance_id>", "<instance_id>:<version>" or "<instance_id>:<version>:<source_instance_id>[:<source_snapshot_id>]"`
 	}
-	if version != "4" && version != "5" {
-		resp.Diagnostics.AddError("Invalid import id", `Use "<instance_id>" or "<instance_id>:<version>" with version 4 or 5.`)
+	version := "5"
+	if len(parts) > 1 {
+		version = parts[1]
+	}
+	if len(parts) > max || parts[0] == "" || (version != "4" && version != "5") {
+		resp.Diagnostics.AddError("Invalid import id", "Use "+form+" with version 4 or 5.")
 		return
 	}
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), id)...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), parts[0])...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("version"), version)...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("deletion_protection"), false)...)
+	if !r.clone {
+		return
+	}
+	for i, attr := range []string{"source_instance_id", "source_snapshot_id"} {
+		if len(parts) > i+2 && parts[i+2] != "" {
+			resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root(attr), parts[i+2])...)
+		}
+	}
+	resp.Diagnostics.Append(resp.Private.SetKey(ctx, importedKey, []byte("true"))...)
+}
+
+// ModifyPlan announces the data copy of a clone being created, and says when a changed source copies
+// nothing.
+func (r *instanceResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	if !r.clone {
+		return
+	}
+	if !actPlanned(ctx, req, &resp.Diagnostics) {
+		warnUnactedChanges(ctx, req, resp, "data copy", "source_instance_id", "source_snapshot_id")
+		return
+	}
+	plan := r.get(ctx, req.Plan, &resp.Diagnostics)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	snapshot, _ := r.data.snapshotOf(ctx, plan.SourceInstanceID, plan.SourceSnapshotID)
+	resp.Diagnostics.AddWarning("This apply copies instance data into a new instance",
+		fmt.Sprintf("The apply creates instance %q with the data of %s (source %s). The copy is made once: later changes of the source settings copy nothing.",
+			plan.Name.ValueString(), snapshot, r.data.targetOf(ctx, plan.SourceInstanceID)))
+}
+
+func (r *instanceResource) UpgradeState(context.Context) map[int64]resource.StateUpgrader {
+	if !r.clone {
+		return nil
+	}
+	return upgradeFromV0(func(attrs map[string]any) { attrs["triggers"] = nil })
 }
 
 // knownString is nil for a null or unknown value, so that it is left out of a request.

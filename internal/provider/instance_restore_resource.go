@@ -10,19 +10,18 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/mapplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
-	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/aura-terraform/terraform-provider-aura/internal/aura"
 )
 
 var (
-	_ resource.Resource               = (*instanceRestoreResource)(nil)
-	_ resource.ResourceWithConfigure  = (*instanceRestoreResource)(nil)
-	_ resource.ResourceWithModifyPlan = (*instanceRestoreResource)(nil)
+	_ resource.Resource                 = (*instanceRestoreResource)(nil)
+	_ resource.ResourceWithConfigure    = (*instanceRestoreResource)(nil)
+	_ resource.ResourceWithModifyPlan   = (*instanceRestoreResource)(nil)
+	_ resource.ResourceWithUpgradeState = (*instanceRestoreResource)(nil)
 )
 
 // instanceRestoreResource is a confirmed, one-off restore or overwrite: creating it replaces the target's data.
@@ -37,42 +36,48 @@ type instanceRestoreModel struct {
 	SourceInstanceID types.String   `tfsdk:"source_instance_id"`
 	ConfirmOverwrite types.Bool     `tfsdk:"confirm_overwrite"`
 	Triggers         types.Map      `tfsdk:"triggers"`
+	BackupBefore     types.Bool     `tfsdk:"backup_before"`
+	BackupSnapshotID types.String   `tfsdk:"backup_snapshot_id"`
 	Method           types.String   `tfsdk:"method"`
+	Status           types.String   `tfsdk:"status"`
 	CompletedAt      types.String   `tfsdk:"completed_at"`
 	Timeouts         timeouts.Value `tfsdk:"timeouts"`
 }
+
+// restoreInputs are recorded in place when they change: only triggers run the act again.
+var restoreInputs = []string{"instance_id", "snapshot_id", "source_instance_id"}
 
 func (r *instanceRestoreResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
 	resp.TypeName = req.ProviderTypeName + "_instance_restore"
 }
 
 func (r *instanceRestoreResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
-	replace := []planmodifier.String{stringplanmodifier.RequiresReplace()}
+	keep := []planmodifier.String{stringplanmodifier.UseStateForUnknown()}
 	resp.Schema = schema.Schema{
+		Version: 1,
 		MarkdownDescription: "Replaces an instance's data, once, when this resource is created: an in-place **restore** from one of the " +
 			"instance's own snapshots, or an **overwrite** from another instance (or from no named snapshot, which takes a fresh one). " +
-			"It needs `confirm_overwrite = true`. It is an event: destroying it changes nothing in Aura, and it cannot be imported. " +
-			"Pin `snapshot_id` to a literal id or drive a new restore with `triggers`; never feed a \"most recent snapshot\" data source into " +
-			"`snapshot_id`, or every new snapshot would restore again and wipe newer data.",
+			"It needs `confirm_overwrite = true`, and by default first takes a snapshot of the target as the undo (`backup_before`). " +
+			"It runs on create, when `triggers` change and on `terraform apply -replace`; nothing else runs it again: a changed or " +
+			"expired `snapshot_id` is recorded in place, and a wait that times out leaves it in state with `status = \"pending\"`. " +
+			"It is an event: destroying it changes nothing in Aura, and it cannot be imported.",
 		Attributes: map[string]schema.Attribute{
-			"id": schema.StringAttribute{Computed: true, MarkdownDescription: "`<instance_id>/<method>/<time>`.",
-				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()}},
-			"instance_id":        schema.StringAttribute{Required: true, MarkdownDescription: "The instance whose data is replaced. Changing it forces a new restore.", PlanModifiers: replace},
-			"snapshot_id":        schema.StringAttribute{Optional: true, MarkdownDescription: "Snapshot to restore from. A snapshot of the target itself restores in place (differential snapshots allowed while restorable); one of another instance must be exportable. Changing it forces a new restore.", PlanModifiers: replace},
-			"source_instance_id": schema.StringAttribute{Optional: true, MarkdownDescription: "Instance the data comes from. Default: the target itself. Changing it forces a new restore.", PlanModifiers: replace},
-			"confirm_overwrite": schema.BoolAttribute{
-				Required: true, MarkdownDescription: "Must be `true`: a restore overwrites all data of `instance_id`.",
-				Validators: []validator.Bool{mustBeTrue{}},
-			},
-			"triggers": schema.MapAttribute{
-				Optional: true, ElementType: types.StringType,
-				MarkdownDescription: "Arbitrary values; changing any of them restores again.",
-				PlanModifiers:       []planmodifier.Map{mapplanmodifier.RequiresReplace()},
-			},
+			"id": schema.StringAttribute{Computed: true, MarkdownDescription: "`<instance_id>/<method>/<time>`.", PlanModifiers: keep},
+			"instance_id": schema.StringAttribute{Required: true,
+				MarkdownDescription: "The instance whose data is replaced. A change is recorded in place and restores nothing."},
+			"snapshot_id": schema.StringAttribute{Optional: true,
+				MarkdownDescription: "Snapshot to restore from. A snapshot of the target itself restores in place (differential snapshots allowed while restorable); one of another instance must be exportable. A change is recorded in place and restores nothing."},
+			"source_instance_id": schema.StringAttribute{Optional: true,
+				MarkdownDescription: "Instance the data comes from. Default: the target itself. A change is recorded in place and restores nothing."},
+			"confirm_overwrite":  confirmOverwriteAttribute("restore"),
+			"triggers":           actTriggersAttribute("restore"),
+			"backup_before":      backupBeforeAttribute("restore"),
+			"backup_snapshot_id": backupSnapshotIDAttribute(),
 			"method": schema.StringAttribute{Computed: true, MarkdownDescription: "`restore` (in place from the target's own snapshot) or `overwrite`.",
-				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()}},
-			"completed_at": schema.StringAttribute{Computed: true, MarkdownDescription: "When the instance was running again with the restored data (RFC 3339).",
-				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()}},
+				PlanModifiers: keep},
+			"status": actStatusAttribute("restore"),
+			"completed_at": schema.StringAttribute{Computed: true, MarkdownDescription: "When the instance was seen running again with the restored data (RFC 3339).",
+				PlanModifiers: keep},
 			"timeouts": timeouts.Attributes(ctx, timeouts.Opts{Create: true}),
 		},
 	}
@@ -82,20 +87,30 @@ func (r *instanceRestoreResource) Configure(_ context.Context, req resource.Conf
 	r.data = clientFrom(req.ProviderData, &resp.Diagnostics)
 }
 
-// ModifyPlan warns, in the plan itself, whose data the apply will overwrite.
+// ModifyPlan announces a planned restore with what it overwrites, and says when a change runs none.
 func (r *instanceRestoreResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
-	creating := req.State.Raw.IsNull() || len(resp.RequiresReplace) > 0
-	if req.Plan.Raw.IsNull() || !creating {
+	if !actPlanned(ctx, req, &resp.Diagnostics) {
+		warnUnactedChanges(ctx, req, resp, "restore", restoreInputs...)
 		return
 	}
 	var plan instanceRestoreModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	target := plan.InstanceID.ValueString()
-	if plan.InstanceID.IsUnknown() {
-		target = "(known after apply)"
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	target := r.data.targetOf(ctx, plan.InstanceID)
+	source := plan.SourceInstanceID
+	if source.IsNull() {
+		source = plan.InstanceID
+	}
+	snapshot, since := r.data.snapshotOf(ctx, source, plan.SnapshotID)
+	inPlace := !plan.SnapshotID.IsNull() && (plan.SourceInstanceID.IsNull() || plan.SourceInstanceID.Equal(plan.InstanceID))
+	lost := "All data of the target is replaced by the source's; writes to the target since " + since + " are lost."
+	if inPlace {
+		lost = "Writes since " + since + " are lost."
 	}
 	resp.Diagnostics.AddWarning("This apply overwrites instance data",
-		fmt.Sprintf("Applying replaces all data of Aura instance %s with the data of the restore source. Data written since that snapshot is lost.", target))
+		fmt.Sprintf("The apply restores %s from %s. %s%s", target, snapshot, lost, backupNote(plan.BackupBefore)))
 }
 
 func (r *instanceRestoreResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
@@ -126,6 +141,16 @@ func (r *instanceRestoreResource) Create(ctx context.Context, req resource.Creat
 		resp.Diagnostics.AddAttributeError(path.Root("instance_id"), "Target instance not ready", err.Error())
 		return
 	}
+	state := plan
+	state.BackupSnapshotID = types.StringNull()
+	if plan.BackupBefore.ValueBool() {
+		id, err := r.data.takeBackup(ctx, target)
+		if err != nil {
+			resp.Diagnostics.AddError("No backup, no "+method, err.Error())
+			return
+		}
+		state.BackupSnapshotID = types.StringValue(id)
+	}
 	var err error
 	if method == "restore" {
 		err = c.Act(ctx, target, func() error { return c.RestoreSnapshot(ctx, target, snapshot) }, "restoring")
@@ -137,17 +162,12 @@ func (r *instanceRestoreResource) Create(ctx context.Context, req resource.Creat
 		resp.Diagnostics.AddError("Starting the "+method+" failed", err.Error())
 		return
 	}
-	started := time.Now().UTC()
-	state := plan
-	state.ID = types.StringValue(fmt.Sprintf("%s/%s/%s", target, method, started.Format(time.RFC3339)))
-	state.Method, state.CompletedAt = types.StringValue(method), types.StringNull()
-	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...) // accepted: in state even if the wait fails
+	state.ID = types.StringValue(fmt.Sprintf("%s/%s/%s", target, method, c.ServerNow().Format(time.RFC3339)))
+	state.Method, state.Status, state.CompletedAt = types.StringValue(method), types.StringValue(actPending), types.StringNull()
+	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...) // accepted: in state whatever the wait says
 
-	if _, err := c.AwaitInstance(ctx, target, "running"); err != nil {
-		resp.Diagnostics.AddError("The "+method+" did not finish", err.Error())
-		return
-	}
-	state.CompletedAt = types.StringValue(c.ServerNow().Format(time.RFC3339))
+	status, finished := r.data.awaitAct(ctx, target, method, &resp.Diagnostics)
+	state.Status, state.CompletedAt = types.StringValue(status), finished
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
 }
 
@@ -177,10 +197,21 @@ func (r *instanceRestoreResource) checkSource(ctx context.Context, c *aura.Clien
 	return true
 }
 
-func (r *instanceRestoreResource) Read(context.Context, resource.ReadRequest, *resource.ReadResponse) {
-	// An event has nothing to read back: the state, which the framework hands over unchanged, is what happened.
+// Read brings a pending restore up to date; a finished one is history and is handed back unchanged.
+func (r *instanceRestoreResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	var state instanceRestoreModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	if err := r.data.refreshAct(ctx, state.InstanceID.ValueString(), &state.Status, &state.CompletedAt); err != nil {
+		resp.Diagnostics.AddError("Reading the restored instance failed", err.Error())
+		return
+	}
+	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
 }
 
+// Update records changed inputs and settings; it never restores.
 func (r *instanceRestoreResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
 	keepPlan[instanceRestoreModel](ctx, req, resp)
 }
@@ -189,18 +220,6 @@ func (r *instanceRestoreResource) Delete(context.Context, resource.DeleteRequest
 	// Nothing to undo: the restore happened. Removing the resource only forgets it.
 }
 
-// mustBeTrue makes confirm_overwrite a deliberate act.
-type mustBeTrue struct{}
-
-func (mustBeTrue) Description(context.Context) string { return "must be true" }
-func (v mustBeTrue) MarkdownDescription(ctx context.Context) string {
-	return v.Description(ctx)
-}
-
-func (mustBeTrue) ValidateBool(_ context.Context, req validator.BoolRequest, resp *validator.BoolResponse) {
-	if req.ConfigValue.IsUnknown() || req.ConfigValue.ValueBool() {
-		return
-	}
-	resp.Diagnostics.AddAttributeError(req.Path, "Overwrite not confirmed",
-		fmt.Sprintf("%s must be true: this operation replaces all data of the instance. Allowed value: true.", req.Path))
+func (r *instanceRestoreResource) UpgradeState(context.Context) map[int64]resource.StateUpgrader {
+	return upgradeFromV0(upgradeAct("completed_at"))
 }

@@ -1,10 +1,12 @@
 package provider
 
 import (
+	"context"
 	"fmt"
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
@@ -14,9 +16,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 )
 
-func stateAttr(s *terraform.State, name, key string) string {
-	return s.RootModule().Resources[name].Primary.Attributes[key]
-}
 
 // Write X, snapshot, write Y, restore: the data is X again.
 func TestAccInstanceRestore_inPlaceBringsTheSnapshotBack(t *testing.T) {
@@ -191,4 +190,129 @@ resource "aura_instance_restore" "test" {
 			},
 		},
 	})
+}
+
+// The event model, as a user meets it with the terraform CLI: a restore runs on create, on a change of its
+// own triggers and on -replace, each announced by the plan and preceded by an undo snapshot; a retaken or
+// expired upstream snapshot runs nothing and the drift plan stays clean.
+func TestAccInstanceRestore_runsOnlyByIntent(t *testing.T) {
+	needsEmulator(t)
+	ctx := context.Background()
+	base := instanceHCL("prod", "acc-intent-prod")
+	snapshot := func(m string) string {
+		return fmt.Sprintf(`
+resource "aura_snapshot" "known_good" {
+  instance_id = aura_instance.prod.id
+  triggers    = { migration = %q }
+}
+output "snapshot" { value = aura_snapshot.known_good.snapshot_id }
+`, m)
+	}
+	restore := func(ticket string) string {
+		return fmt.Sprintf(`
+resource "aura_instance_restore" "rollback" {
+  instance_id       = aura_instance.prod.id
+  snapshot_id       = aura_snapshot.known_good.snapshot_id
+  confirm_overwrite = true
+  triggers          = { ticket = %q }
+}
+output "backup" { value = aura_instance_restore.rollback.backup_snapshot_id }
+output "status" { value = aura_instance_restore.rollback.status }
+`, ticket)
+	}
+	base += `output "id" { value = aura_instance.prod.id }`
+	w := newCLIWorkdir(t, base)
+	t.Cleanup(func() { w.run("destroy") })
+	w.must("apply")
+	prod := w.output("id")
+	x := putData(t, prod, map[string]any{"dataset": "X"})
+	w.write(base + snapshot("m1"))
+	w.must("apply")
+	y := putData(t, prod, map[string]any{"dataset": "Y"})
+
+	// Create: announced with the target, the source snapshot and its time, what is lost and the undo.
+	w.write(base + snapshot("m1") + restore("INC-1"))
+	resetStats(t)
+	out, code := w.run("plan", "-detailed-exitcode")
+	s, err := testAccClient(t).GetSnapshot(ctx, prod, w.output("snapshot"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	contains(t, "plan of the create", out, []string{"This apply overwrites instance data", "restores instance " + prod + ` ("acc-intent-prod", professional-db)`,
+		"from snapshot " + s.SnapshotID, "taken " + s.Timestamp, "Writes since " + s.Timestamp + " are lost", "backup_snapshot_id, the undo"})
+	if code != 2 {
+		t.Fatalf("plan of the create exited %d", code)
+	}
+	w.must("apply")
+	expectActs(t, "first apply", acts{Restores: 1, Snapshots: 1})
+	if got := dataSHA(t, prod); got != x {
+		t.Fatalf("after the restore the data is %s, want X %s", got, x)
+	}
+	if w.output("status") != actCompleted {
+		t.Fatalf("status %q after the apply", w.output("status"))
+	}
+	undo := w.output("backup")
+
+	// The undo: the snapshot taken before the act holds Y, the data the restore replaced.
+	c := testAccClient(t)
+	if err := c.RestoreSnapshot(ctx, prod, undo); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.AwaitInstance(ctx, prod, "running"); err != nil {
+		t.Fatal(err)
+	}
+	if got := dataSHA(t, prod); got != y {
+		t.Fatalf("restoring backup_snapshot_id gave %s, want the pre-act data Y %s", got, y)
+	}
+
+	// Nothing changed: the drift plan is clean and silent.
+	resetStats(t)
+	out, code = w.run("plan", "-detailed-exitcode")
+	contains(t, "plan after the act", out, nil, "overwrites instance data", "No restore runs")
+	if code != 0 {
+		t.Fatalf("plan after the act exited %d:\n%s", code, out)
+	}
+
+	// The upstream snapshot is retaken: the new id is recorded in place, the plan says no restore runs.
+	z := putData(t, prod, map[string]any{"dataset": "Z"})
+	w.write(base + snapshot("m2") + restore("INC-1"))
+	out = w.must("plan")
+	contains(t, "plan after the snapshot's triggers changed", out,
+		[]string{"No restore runs for this change", "snapshot_id changed", "change triggers", "aura_instance_restore.rollback will be updated in-place"},
+		"overwrites instance data", "aura_instance_restore.rollback must be replaced")
+	w.must("apply")
+	expectActs(t, "snapshot retaken", acts{Snapshots: 1})
+	if got := dataSHA(t, prod); got != z {
+		t.Fatalf("a retaken snapshot changed the data: %s, want Z %s", got, z)
+	}
+
+	// Its own triggers change: announced, one restore (from the retaken snapshot, which holds Z), one undo.
+	putData(t, prod, map[string]any{"dataset": "W"})
+	w.write(base + snapshot("m2") + restore("INC-2"))
+	out = w.must("plan")
+	contains(t, "plan after the restore's triggers changed", out, []string{"This apply overwrites instance data", "aura_instance_restore.rollback must be replaced"})
+	w.must("apply")
+	expectActs(t, "own triggers changed", acts{Restores: 1, Snapshots: 2})
+	if got := dataSHA(t, prod); got != z {
+		t.Fatalf("after the triggered restore the data is %s, want Z %s", got, z)
+	}
+	if w.output("backup") == undo {
+		t.Fatal("the second restore took no new undo snapshot")
+	}
+
+	// -replace runs it once more. Terraform announces it itself: it drops the warnings of a re-plan.
+	resetStats(t)
+	out = w.must("apply", "-replace=aura_instance_restore.rollback")
+	contains(t, "apply -replace", out, []string{"aura_instance_restore.rollback will be replaced, as requested"})
+	expectActs(t, "-replace", acts{Restores: 1, Snapshots: 1})
+
+	// Eight days on, the professional-db snapshot has expired: kept as a record, nothing to do.
+	testEmulator.AdvanceClock(8 * 24 * time.Hour)
+	resetStats(t)
+	out, code = w.run("plan", "-detailed-exitcode")
+	if code != 0 {
+		t.Fatalf("plan after expiry exited %d:\n%s", code, out)
+	}
+	w.must("apply")
+	expectActs(t, "snapshot expired", acts{})
 }

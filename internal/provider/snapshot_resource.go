@@ -5,24 +5,35 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/mapplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringdefault"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/aura-terraform/terraform-provider-aura/internal/aura"
 )
 
 var (
-	_ resource.Resource                = (*snapshotResource)(nil)
-	_ resource.ResourceWithConfigure   = (*snapshotResource)(nil)
-	_ resource.ResourceWithImportState = (*snapshotResource)(nil)
+	_ resource.Resource                 = (*snapshotResource)(nil)
+	_ resource.ResourceWithConfigure    = (*snapshotResource)(nil)
+	_ resource.ResourceWithImportState  = (*snapshotResource)(nil)
+	_ resource.ResourceWithUpgradeState = (*snapshotResource)(nil)
+)
+
+// What an on-demand snapshot resource does when Aura has let the snapshot expire.
+const (
+	keepOnExpiry   = "keep"   // the record stays in state: a snapshot named for a moment is not retaken later
+	retakeOnExpiry = "retake" // the resource leaves state and the next apply takes a new one: rolling snapshots
 )
 
 type snapshotResource struct{ data *providerData }
@@ -34,6 +45,7 @@ type snapshotResourceModel struct {
 	InstanceID        types.String   `tfsdk:"instance_id"`
 	Triggers          types.Map      `tfsdk:"triggers"`
 	WaitForCompletion types.Bool     `tfsdk:"wait_for_completion"`
+	OnExpiry          types.String   `tfsdk:"on_expiry"`
 	SnapshotID        types.String   `tfsdk:"snapshot_id"`
 	Profile           types.String   `tfsdk:"profile"`
 	Status            types.String   `tfsdk:"status"`
@@ -51,9 +63,11 @@ func (r *snapshotResource) Metadata(_ context.Context, req resource.MetadataRequ
 func (r *snapshotResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
 	keep := []planmodifier.String{stringplanmodifier.UseStateForUnknown()}
 	resp.Schema = schema.Schema{
+		Version: 1,
 		MarkdownDescription: "An on-demand snapshot of a running instance. Aura cannot delete snapshots: destroying this resource " +
-			"only removes it from state, and the snapshot expires by itself at `restorable_until`. Once it has expired, it leaves " +
-			"the state and the next plan takes a new one. Change `triggers` to take a new snapshot on purpose.",
+			"only removes it from state, and the snapshot expires by itself at `restorable_until`. What happens then is `on_expiry`'s " +
+			"choice: by default the record stays (status `Expired`, no diff); `retake` takes a new one at the next apply. Change " +
+			"`triggers` to take a new snapshot on purpose.",
 		Attributes: map[string]schema.Attribute{
 			"id": schema.StringAttribute{Computed: true, MarkdownDescription: "`<instance_id>/<snapshot_id>`.", PlanModifiers: keep},
 			"instance_id": schema.StringAttribute{
@@ -69,9 +83,17 @@ func (r *snapshotResource) Schema(ctx context.Context, _ resource.SchemaRequest,
 				Optional: true, Computed: true, Default: booldefault.StaticBool(true),
 				MarkdownDescription: "Wait until the snapshot is `Completed`. Default `true`. A `Failed` snapshot fails the apply.",
 			},
+			"on_expiry": schema.StringAttribute{
+				Optional: true, Computed: true, Default: stringdefault.StaticString(keepOnExpiry),
+				MarkdownDescription: "What an expired snapshot does: `keep` (default) keeps the record in state with `status = \"Expired\"` " +
+					"(`Gone` if it left before `restorable_until`, with its instance) and `exportable = false`, and plans nothing: a " +
+					"`before_migration` snapshot is not retaken weeks later. `retake` removes it from state, so the next apply takes a new " +
+					"one: for rolling snapshots. Either way a restore that names it does not run again.",
+				Validators: []validator.String{stringvalidator.OneOf(keepOnExpiry, retakeOnExpiry)},
+			},
 			"snapshot_id":      schema.StringAttribute{Computed: true, MarkdownDescription: "Snapshot id.", PlanModifiers: keep},
 			"profile":          schema.StringAttribute{Computed: true, MarkdownDescription: "Always `AdHoc` (on demand).", PlanModifiers: keep},
-			"status":           schema.StringAttribute{Computed: true, MarkdownDescription: "`Pending`, `InProgress`, `Completed` or `Failed`."},
+			"status":           schema.StringAttribute{Computed: true, MarkdownDescription: "`Pending`, `InProgress`, `Completed` or `Failed` as Aura reports it; `Expired` or `Gone` once Aura no longer has it (`on_expiry = \"keep\"`)."},
 			"timestamp":        schema.StringAttribute{Computed: true, MarkdownDescription: "When the snapshot was taken (RFC 3339, UTC).", PlanModifiers: keep},
 			"exportable":       schema.BoolAttribute{Computed: true, MarkdownDescription: "Whether the snapshot can be exported, cloned from or used to overwrite another instance now."},
 			"restorable_until": schema.StringAttribute{Computed: true, MarkdownDescription: "When the snapshot expires, derived from the instance type and Aura's published retention table; null for free-db (only the latest is kept).", PlanModifiers: keep},
@@ -147,10 +169,18 @@ func (r *snapshotResource) Read(ctx context.Context, req resource.ReadRequest, r
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	if gone(state.Status.ValueString()) {
+		return // an expired snapshot never comes back: nothing to ask
+	}
 	c := r.data.client
 	s, err := c.GetSnapshot(ctx, state.InstanceID.ValueString(), state.SnapshotID.ValueString())
 	if errors.Is(err, aura.ErrNotFound) { // expired, or its instance is gone
-		resp.State.RemoveResource(ctx)
+		if state.OnExpiry.ValueString() == retakeOnExpiry {
+			resp.State.RemoveResource(ctx)
+			return
+		}
+		state.Status, state.Exportable = types.StringValue(expiredStatus(state.RestorableUntil, c.ServerNow())), types.BoolValue(false)
+		resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
 		return
 	}
 	if err != nil {
@@ -174,10 +204,13 @@ func (r *snapshotResource) Read(ctx context.Context, req resource.ReadRequest, r
 	if state.WaitForCompletion.IsNull() {
 		state.WaitForCompletion = types.BoolValue(true)
 	}
+	if state.OnExpiry.IsNull() {
+		state.OnExpiry = types.StringValue(keepOnExpiry)
+	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
 }
 
-// Update only changes wait_for_completion or timeouts: nothing to do in Aura.
+// Update only changes wait_for_completion, on_expiry or timeouts: nothing to do in Aura.
 func (r *snapshotResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
 	var plan, state snapshotResourceModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
@@ -185,7 +218,7 @@ func (r *snapshotResource) Update(ctx context.Context, req resource.UpdateReques
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	state.WaitForCompletion, state.Timeouts = plan.WaitForCompletion, plan.Timeouts
+	state.WaitForCompletion, state.OnExpiry, state.Timeouts = plan.WaitForCompletion, plan.OnExpiry, plan.Timeouts
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
 }
 
@@ -210,4 +243,21 @@ func (r *snapshotResource) ImportState(ctx context.Context, req resource.ImportS
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("instance_id"), instanceID)...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("snapshot_id"), snapshotID)...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("wait_for_completion"), true)...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("on_expiry"), keepOnExpiry)...)
+}
+
+// gone tells the statuses this provider gives a snapshot that Aura no longer has.
+func gone(status string) bool { return status == "Expired" || status == "Gone" }
+
+// expiredStatus names why Aura no longer has a snapshot: its window ended, or it left earlier with its instance.
+func expiredStatus(restorableUntil types.String, now time.Time) string {
+	until, err := time.Parse(time.RFC3339, restorableUntil.ValueString())
+	if err == nil && now.Before(until) {
+		return "Gone"
+	}
+	return "Expired"
+}
+
+func (r *snapshotResource) UpgradeState(context.Context) map[int64]resource.StateUpgrader {
+	return upgradeFromV0(func(attrs map[string]any) { attrs["on_expiry"] = keepOnExpiry })
 }

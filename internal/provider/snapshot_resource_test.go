@@ -72,21 +72,60 @@ func TestAccSnapshot_createImportAndTriggers(t *testing.T) {
 	})
 }
 
-// Snapshots expire by Aura's clock: one past its window leaves state, and the next plan takes a new one.
-func TestAccSnapshot_expiryRemovesItFromState(t *testing.T) {
+// An expired snapshot is kept as a record by default: no diff, nothing retaken, and Read asks Aura nothing more.
+func TestAccSnapshot_expiredIsKeptByDefault(t *testing.T) {
 	needsEmulator(t)
 	resource.Test(t, resource.TestCase{
 		PreCheck:                 func() { testAccPreCheck(t) },
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		CheckDestroy:             testAccCheckInstanceDestroy,
 		Steps: []resource.TestStep{
-			{Config: testAccSnapshotConfig("acc-expiry", "x")},
+			{Config: testAccSnapshotConfig("acc-expiry-keep", "x")},
+			{
+				PreConfig: func() { testEmulator.AdvanceClock(8 * 24 * time.Hour); resetStats(t) },
+				Config:    testAccSnapshotConfig("acc-expiry-keep", "x"),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue("aura_snapshot.test", tfjsonpath.New("status"), knownvalue.StringExact("Expired")),
+					statecheck.ExpectKnownValue("aura_snapshot.test", tfjsonpath.New("exportable"), knownvalue.Bool(false)),
+					statecheck.ExpectKnownValue("aura_snapshot.test", tfjsonpath.New("on_expiry"), knownvalue.StringExact("keep")),
+				},
+				Check: func(*terraform.State) error {
+					if a := countActs(t); a.Snapshots != 0 {
+						return fmt.Errorf("%d snapshots taken after expiry, want 0", a.Snapshots)
+					}
+					return nil
+				},
+			},
+		},
+	})
+}
+
+// With on_expiry = "retake", an expired snapshot leaves state and the next apply takes a new one.
+func TestAccSnapshot_expiredIsRetakenOnRequest(t *testing.T) {
+	needsEmulator(t)
+	config := testAccSnapshotConfig("acc-expiry-retake", "x") + `
+resource "aura_snapshot" "rolling" {
+  instance_id = aura_instance.test.id
+  on_expiry   = "retake"
+}
+`
+	resource.Test(t, resource.TestCase{
+		PreCheck:                 func() { testAccPreCheck(t) },
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             testAccCheckInstanceDestroy,
+		Steps: []resource.TestStep{
+			{Config: config},
 			{
 				PreConfig: func() { testEmulator.AdvanceClock(8 * 24 * time.Hour) },
-				Config:    testAccSnapshotConfig("acc-expiry", "x"),
+				Config:    config,
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-					plancheck.ExpectResourceAction("aura_snapshot.test", plancheck.ResourceActionCreate),
+					plancheck.ExpectResourceAction("aura_snapshot.rolling", plancheck.ResourceActionCreate),
+					plancheck.ExpectResourceAction("aura_snapshot.test", plancheck.ResourceActionNoop),
 				}},
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue("aura_snapshot.rolling", tfjsonpath.New("status"), knownvalue.StringExact("Completed")),
+				},
 			},
 		},
 	})

@@ -1,0 +1,240 @@
+package provider
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework/attr"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/mapplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/aura-terraform/terraform-provider-aura/internal/aura"
+)
+
+// Acts are the one-off operations that replace or copy data: restore and overwrite (aura_instance_restore),
+// upload (aura_database_upload) and the data copy of a clone (aura_instance_from_snapshot). The creation of
+// their resource is the act, so it runs on create, on a change of the resource's own triggers and on
+// -replace, and nothing else runs it again: a changed input is recorded in place, a wait that ends early
+// leaves the resource in state untainted, and Read never removes it.
+
+// The status of an overwriting act, as kept in state.
+const (
+	actPending   = "pending"   // accepted by Aura, not seen finished yet: Read brings it up to date
+	actCompleted = "completed" // the target ran again after the act
+	actFailed    = "failed"    // Aura reported the act failed (an upload ends "loading failed")
+)
+
+func actTriggersAttribute(act string) schema.MapAttribute {
+	return schema.MapAttribute{
+		Optional: true, ElementType: types.StringType,
+		MarkdownDescription: "Arbitrary values; changing any of them runs the " + act + " again (as `triggers_replace` of `terraform_data`). " +
+			"Nothing else does: a changed input is recorded in place, and the plan says so.",
+		PlanModifiers: []planmodifier.Map{mapplanmodifier.RequiresReplace()},
+	}
+}
+
+func confirmOverwriteAttribute(what string) schema.BoolAttribute {
+	return schema.BoolAttribute{
+		Required: true, MarkdownDescription: "Must be `true`: the " + what + " overwrites all data of `instance_id`.",
+		Validators: []validator.Bool{mustBeTrue{}},
+	}
+}
+
+func backupBeforeAttribute(act string) schema.BoolAttribute {
+	return schema.BoolAttribute{
+		Optional: true, Computed: true, Default: booldefault.StaticBool(true),
+		MarkdownDescription: "Take an on-demand snapshot of `instance_id` before the " + act + " and wait for it: the undo. Its id is in " +
+			"`backup_snapshot_id`; if it cannot be taken, the " + act + " is not sent. Default `true`.",
+	}
+}
+
+func backupSnapshotIDAttribute() schema.StringAttribute {
+	return schema.StringAttribute{
+		Computed: true, MarkdownDescription: "The snapshot of `instance_id` taken right before the act (`backup_before`): restore it with " +
+			"another `aura_instance_restore` to undo. Null when `backup_before = false`.",
+		PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+	}
+}
+
+func actStatusAttribute(act string) schema.StringAttribute {
+	return schema.StringAttribute{
+		Computed: true, MarkdownDescription: "`" + actPending + "` while Aura runs the " + act + " (a wait that timed out leaves it so, and the next " +
+			"refresh brings it up to date), `" + actCompleted + "`, or `" + actFailed + "`. A " + act + " that Aura accepted is never sent again.",
+		PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+	}
+}
+
+// mustBeTrue makes confirm_overwrite a deliberate act.
+type mustBeTrue struct{}
+
+func (mustBeTrue) Description(context.Context) string { return "must be true" }
+func (v mustBeTrue) MarkdownDescription(ctx context.Context) string {
+	return v.Description(ctx)
+}
+
+func (mustBeTrue) ValidateBool(_ context.Context, req validator.BoolRequest, resp *validator.BoolResponse) {
+	if req.ConfigValue.IsUnknown() || req.ConfigValue.ValueBool() {
+		return
+	}
+	resp.Diagnostics.AddAttributeError(req.Path, "Overwrite not confirmed",
+		fmt.Sprintf("%s must be true: this operation replaces all data of the instance. Allowed value: true.", req.Path))
+}
+
+// actPlanned tells whether this plan runs the act: a create, or a replacement because the triggers
+// changed. The announcement must come from this first plan: Terraform plans a replacement again as a create
+// and keeps only the errors of that second plan, so its warnings never show. For the same reason a
+// -replace, which the provider cannot see, is announced by Terraform's own "will be replaced, as requested".
+func actPlanned(ctx context.Context, req resource.ModifyPlanRequest, diags *diag.Diagnostics) bool {
+	if req.Plan.Raw.IsNull() {
+		return false
+	}
+	if req.State.Raw.IsNull() {
+		return true
+	}
+	var planned, prior types.Map
+	diags.Append(req.Plan.GetAttribute(ctx, path.Root("triggers"), &planned)...)
+	diags.Append(req.State.GetAttribute(ctx, path.Root("triggers"), &prior)...)
+	if prior.IsNull() {
+		imported, d := req.Private.GetKey(ctx, importedKey)
+		diags.Append(d...)
+		if len(imported) > 0 {
+			return false // the first triggers after an import are recorded (triggersAdoptedAfterImport)
+		}
+	}
+	return !planned.Equal(prior)
+}
+
+// warnUnactedChanges is the plan of an act resource that stays in place: inputs that change are only
+// recorded, and the plan says that no act runs and how to ask for one. A failed act is recalled too.
+func warnUnactedChanges(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse, act string, inputs ...string) {
+	if req.State.Raw.IsNull() || req.Plan.Raw.IsNull() {
+		return
+	}
+	var changed []string
+	for _, name := range inputs {
+		var p, s attr.Value
+		resp.Diagnostics.Append(req.Plan.GetAttribute(ctx, path.Root(name), &p)...)
+		resp.Diagnostics.Append(req.State.GetAttribute(ctx, path.Root(name), &s)...)
+		if p != nil && !p.Equal(s) {
+			changed = append(changed, name)
+		}
+	}
+	if len(changed) > 0 {
+		resp.Diagnostics.AddWarning("No "+act+" runs for this change",
+			fmt.Sprintf("%s changed: the new value is recorded in place and no %s runs. The %s runs only when this resource is created, when its triggers change, or with terraform apply -replace. To run it with the new values, change triggers.",
+				strings.Join(changed, ", "), act, act))
+	}
+	var status types.String
+	resp.Diagnostics.Append(req.State.GetAttribute(ctx, path.Root("status"), &status)...)
+	if status.ValueString() == actFailed {
+		resp.Diagnostics.AddWarning("The last "+act+" failed",
+			fmt.Sprintf("Aura reported that the %s failed. It is not sent again by itself: fix its cause, then change triggers to run it again.", act))
+	}
+}
+
+// targetOf describes an instance for a plan warning: its id and name, or what is known of it.
+func (pd *providerData) targetOf(ctx context.Context, id types.String) string {
+	if id.IsUnknown() {
+		return "an instance known after apply"
+	}
+	if pd == nil {
+		return "instance " + id.ValueString()
+	}
+	in, err := pd.client.GetInstance(ctx, id.ValueString())
+	if err != nil {
+		return fmt.Sprintf("instance %s (not readable now: %v)", id.ValueString(), err)
+	}
+	return fmt.Sprintf("instance %s (%q, %s)", in.ID, in.Name, in.Type)
+}
+
+// snapshotOf describes a snapshot for a plan warning and says since when writes are lost, when it can tell.
+func (pd *providerData) snapshotOf(ctx context.Context, instanceID, snapshotID types.String) (desc, since string) {
+	switch {
+	case snapshotID.IsNull():
+		return "a fresh snapshot of the source taken during the apply", "the apply"
+	case snapshotID.IsUnknown() || instanceID.IsUnknown():
+		return "a snapshot known after apply", "that snapshot was taken"
+	case pd == nil:
+		return "snapshot " + snapshotID.ValueString(), "that snapshot was taken"
+	}
+	s, err := pd.client.GetSnapshot(ctx, instanceID.ValueString(), snapshotID.ValueString())
+	if err != nil {
+		return fmt.Sprintf("snapshot %s (not readable now: %v)", snapshotID.ValueString(), err), "that snapshot was taken"
+	}
+	return fmt.Sprintf("snapshot %s of instance %s (%s, taken %s)", s.SnapshotID, s.InstanceID, s.Profile, s.Timestamp), s.Timestamp
+}
+
+// backupNote is the plan warning's line about the undo.
+func backupNote(backup types.Bool) string {
+	if backup.ValueBool() {
+		return " First an on-demand snapshot of the target is taken and waited for (backup_before): its id will be in backup_snapshot_id, the undo."
+	}
+	return " backup_before = false: no snapshot of the target is taken first, so there is no undo."
+}
+
+// takeBackup snapshots the target before an act and waits until the snapshot completed: an act is sent
+// only once its undo exists.
+func (pd *providerData) takeBackup(ctx context.Context, instanceID string) (string, error) {
+	id, err := pd.client.CreateSnapshot(ctx, instanceID)
+	pd.snapshots.forget(instanceID)
+	if err != nil {
+		return "", fmt.Errorf("taking the backup snapshot of instance %s failed, so nothing was overwritten: %w", instanceID, err)
+	}
+	if _, err := pd.client.WaitForSnapshot(ctx, instanceID, id); err != nil {
+		return "", fmt.Errorf("the backup snapshot %s of instance %s did not complete, so nothing was overwritten: %w", id, instanceID, err)
+	}
+	return id, nil
+}
+
+// awaitAct waits, after Aura accepted an act, for the target to run again, and returns the act's status and,
+// once finished, when. It never fails the apply: an error would taint the resource and the next apply
+// would send the act again. A wait that ends early or a failed act is reported as a warning.
+func (pd *providerData) awaitAct(ctx context.Context, instanceID, act string, diags *diag.Diagnostics) (status string, finished types.String) {
+	in, err := pd.client.AwaitInstance(ctx, instanceID, "running")
+	switch {
+	case err == nil:
+		return actCompleted, types.StringValue(pd.client.ServerNow().Format(time.RFC3339))
+	case in != nil && in.Status == "loading failed", strings.Contains(err.Error(), `"loading failed"`):
+		diags.AddWarning("The "+act+" failed in Aura",
+			fmt.Sprintf("Aura accepted the %s but instance %s reports \"loading failed\": %v. The resource is kept with status = %q and the %s is not sent again by itself; fix the cause, then change triggers to run it again.", act, instanceID, err, actFailed, act))
+		return actFailed, types.StringNull()
+	default:
+		diags.AddWarning("The "+act+" is still running in Aura",
+			fmt.Sprintf("Aura accepted the %s of instance %s, but waiting for it to finish ended: %v. It is recorded with status = %q and will not be sent again; the next refresh brings status up to date.", act, instanceID, err, actPending))
+		return actPending, types.StringNull()
+	}
+}
+
+// refreshAct is Read for an act still pending: it asks the target whether the act has finished. A finished
+// act is history and costs no call; a target that is gone leaves the record as it is.
+func (pd *providerData) refreshAct(ctx context.Context, instanceID string, status *types.String, finished *types.String) error {
+	if status.ValueString() != actPending {
+		return nil
+	}
+	in, err := pd.client.GetInstance(ctx, instanceID)
+	if errors.Is(err, aura.ErrNotFound) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	switch in.Status {
+	case "loading failed":
+		*status = types.StringValue(actFailed)
+	case "running", "paused", "pausing":
+		*status = types.StringValue(actCompleted)
+		*finished = types.StringValue(pd.client.ServerNow().Format(time.RFC3339))
+	}
+	return nil
+}

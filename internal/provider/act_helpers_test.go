@@ -1,0 +1,87 @@
+package provider
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+)
+
+// acts counts, since the last statistics reset, the requests that copy or overwrite data, and the snapshot
+// and instance creates around them, as the emulator received them (whatever it answered).
+type acts struct{ Restores, Overwrites, Uploads, Creates, Snapshots int }
+
+func countActs(t *testing.T) acts {
+	t.Helper()
+	var st struct {
+		Requests []struct {
+			Method, Route string
+			Count         int
+		}
+	}
+	control(t, "GET", "/_emulator/stats", nil, &st)
+	var a acts
+	for _, r := range st.Requests {
+		if r.Method != "POST" {
+			continue
+		}
+		switch r.Route {
+		case "/v1/instances/{id}/snapshots/{snapshotId}/restore":
+			a.Restores += r.Count
+		case "/v1/instances/{id}/overwrite":
+			a.Overwrites += r.Count
+		case "/v1/instances/{id}/upload":
+			a.Uploads += r.Count
+		case "/v1/instances":
+			a.Creates += r.Count
+		case "/v1/instances/{id}/snapshots":
+			a.Snapshots += r.Count
+		}
+	}
+	return a
+}
+
+func resetStats(t *testing.T) { t.Helper(); control(t, "DELETE", "/_emulator/stats", nil, nil) }
+
+// expectActs fails the test unless the counts since the last reset are want.
+func expectActs(t *testing.T, when string, want acts) {
+	t.Helper()
+	if got := countActs(t); got != want {
+		t.Fatalf("%s: requests %+v, want %+v", when, got, want)
+	}
+}
+
+// contains fails the test unless out has every phrase (wherever Terraform wrapped its lines), and
+// lacks every phrase of absent.
+func contains(t *testing.T, when, out string, phrases []string, absent ...string) {
+	t.Helper()
+	flat := strings.Join(strings.Fields(out), " ")
+	for _, p := range phrases {
+		if !strings.Contains(flat, strings.Join(strings.Fields(p), " ")) {
+			t.Fatalf("%s: output lacks %q:\n%s", when, p, out)
+		}
+	}
+	for _, p := range absent {
+		if strings.Contains(flat, strings.Join(strings.Fields(p), " ")) {
+			t.Fatalf("%s: output has %q:\n%s", when, p, out)
+		}
+	}
+}
+
+func stateAttr(s *terraform.State, name, key string) string {
+	return s.RootModule().Resources[name].Primary.Attributes[key]
+}
+
+// instanceHCL is a professional-db instance named name, as resource aura_instance.<label>.
+func instanceHCL(label, name string) string {
+	return fmt.Sprintf(`
+resource "aura_instance" %q {
+  name           = %q
+  type           = "professional-db"
+  cloud_provider = "gcp"
+  region         = "europe-west1"
+  memory         = "2GB"
+}
+`, label, name)
+}

@@ -1,0 +1,122 @@
+package provider
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"testing"
+
+	"github.com/hashicorp/go-hclog"
+	"github.com/hashicorp/go-plugin"
+	"github.com/hashicorp/terraform-plugin-framework/providerserver"
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6/tf6server"
+)
+
+// cliWorkdir runs the terraform CLI itself against this provider, served in-process as terraform-plugin-testing
+// serves it, for what that harness cannot show: plan warnings, -replace, -detailed-exitcode and state written
+// by an earlier version of the provider.
+type cliWorkdir struct {
+	t   *testing.T
+	dir string
+	env []string
+}
+
+func newCLIWorkdir(t *testing.T, config string) *cliWorkdir {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	reattach := make(chan *plugin.ReattachConfig, 1)
+	closed := make(chan struct{})
+	go func() {
+		err := tf6server.Serve("registry.terraform.io/aura-terraform/aura", providerserver.NewProtocol6(New("test")()),
+			tf6server.WithDebug(ctx, reattach, closed), tf6server.WithLoggingSink(t), tf6server.WithGoPluginLogger(hclog.NewNullLogger()))
+		if err != nil {
+			t.Error(err)
+		}
+	}()
+	rc := <-reattach
+	t.Cleanup(func() { cancel(); <-closed })
+	info, _ := json.Marshal(map[string]any{"registry.terraform.io/aura-terraform/aura": map[string]any{
+		"Protocol": string(rc.Protocol), "ProtocolVersion": rc.ProtocolVersion, "Pid": rc.Pid, "Test": true,
+		"Addr": map[string]string{"Network": rc.Addr.Network(), "String": rc.Addr.String()},
+	}})
+	w := &cliWorkdir{t: t, dir: t.TempDir()}
+	rcFile := filepath.Join(w.dir, "terraformrc")
+	if err := os.WriteFile(rcFile, nil, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	w.env = append(os.Environ(), "TF_REATTACH_PROVIDERS="+string(info), "TF_CLI_CONFIG_FILE="+rcFile, "CHECKPOINT_DISABLE=1", "TF_IN_AUTOMATION=1")
+	w.write(config)
+	if out, code := w.run("init"); code != 0 {
+		t.Fatalf("terraform init: %s", out)
+	}
+	return w
+}
+
+const cliProviderBlock = `
+terraform {
+  required_providers {
+    aura = { source = "aura-terraform/aura" }
+  }
+}
+`
+
+// write replaces the configuration.
+func (w *cliWorkdir) write(config string) {
+	w.t.Helper()
+	if err := os.WriteFile(filepath.Join(w.dir, "main.tf"), []byte(cliProviderBlock+config), 0o600); err != nil {
+		w.t.Fatal(err)
+	}
+}
+
+// run runs one terraform command with -no-color and returns its combined output and exit code.
+func (w *cliWorkdir) run(args ...string) (string, int) {
+	w.t.Helper()
+	bin := os.Getenv("TF_ACC_TERRAFORM_PATH")
+	if bin == "" {
+		bin = "terraform"
+	}
+	args = append(args, "-no-color")
+	switch args[0] {
+	case "apply", "destroy":
+		args = append(args, "-input=false", "-auto-approve")
+	case "init", "plan", "import":
+		args = append(args, "-input=false")
+	}
+	cmd := exec.Command(bin, args...)
+	cmd.Dir, cmd.Env = w.dir, w.env
+	var out bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &out
+	err := cmd.Run()
+	var exit *exec.ExitError
+	if errors.As(err, &exit) {
+		return out.String(), exit.ExitCode()
+	}
+	if err != nil {
+		w.t.Fatal(err)
+	}
+	return out.String(), 0
+}
+
+// must runs a command that has to succeed (exit 0) and returns its output.
+func (w *cliWorkdir) must(args ...string) string {
+	w.t.Helper()
+	out, code := w.run(args...)
+	if code != 0 {
+		w.t.Fatalf("terraform %v exited %d:\n%s", args, code, out)
+	}
+	return out
+}
+
+// output reads one root output as a string.
+func (w *cliWorkdir) output(name string) string {
+	w.t.Helper()
+	var v string
+	if err := json.Unmarshal([]byte(w.must("output", "-json", name)), &v); err != nil {
+		w.t.Fatal(err)
+	}
+	return v
+}

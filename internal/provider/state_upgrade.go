@@ -1,0 +1,45 @@
+package provider
+
+import (
+	"context"
+	"encoding/json"
+
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+)
+
+// upgradeFromV0 upgrades state written before schema version 1 (before acts ran only by intent): fill adds
+// the attributes that version 1 introduced, with the values that leave the first plan after the upgrade
+// empty, so that an upgrade never plans an act.
+func upgradeFromV0(fill func(attrs map[string]any)) map[int64]resource.StateUpgrader {
+	return map[int64]resource.StateUpgrader{0: {StateUpgrader: func(_ context.Context, req resource.UpgradeStateRequest, resp *resource.UpgradeStateResponse) {
+		var attrs map[string]any
+		if err := json.Unmarshal(req.RawState.JSON, &attrs); err != nil {
+			resp.Diagnostics.AddError("Unreadable state", "The state written by an earlier version of the provider could not be read: "+err.Error())
+			return
+		}
+		fill(attrs)
+		raw, err := json.Marshal(attrs)
+		if err != nil {
+			resp.Diagnostics.AddError("Upgrading the state failed", err.Error())
+			return
+		}
+		resp.DynamicValue = &tfprotov6.DynamicValue{JSON: raw}
+	}}}
+}
+
+// upgradeAct fills what version 1 added to an act: backup_before as its default (the act happened without
+// one), no backup snapshot, and a status that says whether the act was seen finished.
+func upgradeAct(finishedAt string) func(map[string]any) {
+	return func(attrs map[string]any) {
+		attrs["backup_before"] = true
+		attrs["backup_snapshot_id"] = nil
+		attrs["status"] = actPending
+		if attrs[finishedAt] != nil {
+			attrs["status"] = actCompleted
+		}
+		if _, ok := attrs["triggers"]; !ok {
+			attrs["triggers"] = nil
+		}
+	}
+}
