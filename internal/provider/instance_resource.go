@@ -16,8 +16,8 @@ import (
 )
 
 var (
-	_ resource.Resource                = (*instanceResource)(nil)
-	_ resource.ResourceWithConfigure   = (*instanceResource)(nil)
+	_ resource.Resource                 = (*instanceResource)(nil)
+	_ resource.ResourceWithConfigure    = (*instanceResource)(nil)
 	_ resource.ResourceWithImportState  = (*instanceResource)(nil)
 	_ resource.ResourceWithModifyPlan   = (*instanceResource)(nil)
 	_ resource.ResourceWithUpgradeState = (*instanceResource)(nil)

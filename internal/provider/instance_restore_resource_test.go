@@ -16,7 +16,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 )
 
-
 // Write X, snapshot, write Y, restore: the data is X again.
 func TestAccInstanceRestore_inPlaceBringsTheSnapshotBack(t *testing.T) {
 	needsEmulator(t)

@@ -81,5 +81,3 @@ func (m stateUnless) PlanModifyString(ctx context.Context, req planmodifier.Stri
 		resp.PlanValue = req.StateValue
 	}
 }
-
-

@@ -82,8 +82,8 @@ func TestAccSnapshot_expiredIsKeptByDefault(t *testing.T) {
 		Steps: []resource.TestStep{
 			{Config: testAccSnapshotConfig("acc-expiry-keep", "x")},
 			{
-				PreConfig: func() { testEmulator.AdvanceClock(8 * 24 * time.Hour); resetStats(t) },
-				Config:    testAccSnapshotConfig("acc-expiry-keep", "x"),
+				PreConfig:        func() { testEmulator.AdvanceClock(8 * 24 * time.Hour); resetStats(t) },
+				Config:           testAccSnapshotConfig("acc-expiry-keep", "x"),
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectKnownValue("aura_snapshot.test", tfjsonpath.New("status"), knownvalue.StringExact("Expired")),
