@@ -1,7 +1,9 @@
 package provider
 
 import (
+	"encoding/json"
 	"fmt"
+	"net/http"
 	"strings"
 	"testing"
 
@@ -12,7 +14,10 @@ import (
 // and instance creates around them, as the emulator received them (whatever it answered).
 type acts struct{ Restores, Overwrites, Uploads, Creates, Snapshots int }
 
-func countActs(t *testing.T) acts {
+func countActs(t *testing.T) acts { t.Helper(); return countActsAt(t, testEmulator.BaseURL()) }
+
+// countActsAt counts the acts an emulator at base received.
+func countActsAt(t *testing.T, base string) acts {
 	t.Helper()
 	var st struct {
 		Requests []struct {
@@ -20,7 +25,14 @@ func countActs(t *testing.T) acts {
 			Count         int
 		}
 	}
-	control(t, "GET", "/_emulator/stats", nil, &st)
+	res, err := http.Get(base + "/_emulator/stats")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	if err := json.NewDecoder(res.Body).Decode(&st); err != nil {
+		t.Fatal(err)
+	}
 	var a acts
 	for _, r := range st.Requests {
 		if r.Method != "POST" {

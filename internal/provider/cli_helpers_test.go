@@ -79,13 +79,19 @@ func (w *cliWorkdir) run(args ...string) (string, int) {
 	if bin == "" {
 		bin = "terraform"
 	}
-	args = append(args, "-no-color")
+	// Flags go right after the command's words: import and state take positional arguments after them.
+	words := 1
+	if args[0] == "state" {
+		words = 2
+	}
+	flags := []string{"-no-color"}
 	switch args[0] {
 	case "apply", "destroy":
-		args = append(args, "-input=false", "-auto-approve")
+		flags = append(flags, "-input=false", "-auto-approve")
 	case "init", "plan", "import":
-		args = append(args, "-input=false")
+		flags = append(flags, "-input=false")
 	}
+	args = append(append(append([]string{}, args[:words]...), flags...), args[words:]...)
 	cmd := exec.Command(bin, args...)
 	cmd.Dir, cmd.Env = w.dir, w.env
 	var out bytes.Buffer

@@ -4,7 +4,9 @@ import (
 	"context"
 	"fmt"
 	"regexp"
+	"strings"
 	"testing"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
@@ -56,14 +58,111 @@ func TestAccInstanceFromSnapshot_carriesTheData(t *testing.T) {
 				},
 			},
 			{Config: config, ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}}},
-			{
+			{ // the import id names the source, so nothing is left unverified but what the API never returns
 				ResourceName:            "aura_instance_from_snapshot.clone",
 				ImportState:             true,
+				ImportStateIdFunc:       cloneImportID,
 				ImportStateVerify:       true,
-				ImportStateVerifyIgnore: []string{"password", "username", "timeouts", "source_instance_id", "source_snapshot_id"},
+				ImportStateVerifyIgnore: []string{"password", "username", "timeouts"},
 			},
 		},
 	})
+}
+
+func cloneImportID(s *terraform.State) (string, error) {
+	return fmt.Sprintf("%s:5:%s:%s", stateAttr(s, "aura_instance_from_snapshot.clone", "id"),
+		stateAttr(s, "aura_instance_from_snapshot.clone", "source_instance_id"), stateAttr(s, "aura_instance_from_snapshot.clone", "source_snapshot_id")), nil
+}
+
+// An imported clone is never replaced: with the source in the import id the next plan is empty; with a bare
+// id the source is recorded in place, and so are triggers first set after the import. From then on, a change
+// of triggers replaces it on purpose.
+func TestAccInstanceFromSnapshot_importPlansNoReplacement(t *testing.T) {
+	needsEmulator(t)
+	config := testAccSnapshotConfig("acc-clone-import", "x") + testAccCloneConfig + `
+output "clone" { value = aura_instance_from_snapshot.clone.id }
+output "source" { value = aura_instance_from_snapshot.clone.source_instance_id }
+output "snapshot" { value = aura_instance_from_snapshot.clone.source_snapshot_id }
+`
+	triggers := func(v string) string {
+		return strings.Replace(config, "source_snapshot_id = aura_snapshot.test.snapshot_id",
+			"source_snapshot_id = aura_snapshot.test.snapshot_id\n  triggers = { copy = \""+v+"\" }", 1)
+	}
+	w := newCLIWorkdir(t, config)
+	t.Cleanup(func() { w.run("destroy") })
+	w.must("apply")
+	clone := w.output("clone")
+	full := fmt.Sprintf("%s:5:%s:%s", clone, w.output("source"), w.output("snapshot"))
+
+	w.must("state", "rm", "aura_instance_from_snapshot.clone")
+	w.must("import", "aura_instance_from_snapshot.clone", full)
+	if out, code := w.run("plan", "-detailed-exitcode"); code != 0 {
+		t.Fatalf("plan after an import naming the source exited %d:\n%s", code, out)
+	}
+
+	w.must("state", "rm", "aura_instance_from_snapshot.clone")
+	w.must("import", "aura_instance_from_snapshot.clone", clone)
+	w.write(triggers("1"))
+	out := w.must("plan")
+	contains(t, "plan after a bare import, with triggers", out, []string{"aura_instance_from_snapshot.clone will be updated in-place"}, "must be replaced", "copies instance data")
+	resetStats(t)
+	w.must("apply")
+	expectActs(t, "apply after the import", acts{})
+	if out, code := w.run("plan", "-detailed-exitcode"); code != 0 {
+		t.Fatalf("plan after recording exited %d:\n%s", code, out)
+	}
+
+	w.write(triggers("2"))
+	out = w.must("plan")
+	contains(t, "plan after the triggers changed", out, []string{"aura_instance_from_snapshot.clone must be replaced", "This apply copies instance data into a new instance"})
+}
+
+// A clone fed by data.aura_snapshots' most_recent keeps its data, password and connection URL when a new
+// snapshot appears: the plan records the new id in place and says that nothing is copied.
+func TestAccInstanceFromSnapshot_mostRecentMovingKeepsTheClone(t *testing.T) {
+	needsEmulator(t)
+	w := newCLIWorkdir(t, testAccSnapshotConfig("acc-clone-recent", "x")+`
+data "aura_snapshots" "recent" {
+  instance_id     = aura_instance.test.id
+  exportable_only = true
+  depends_on      = [aura_snapshot.test]
+}
+resource "aura_instance_from_snapshot" "clone" {
+  name               = "acc-clone-recent-copy"
+  type               = "professional-db"
+  cloud_provider     = "gcp"
+  region             = "europe-west1"
+  memory             = "2GB"
+  source_instance_id = aura_instance.test.id
+  source_snapshot_id = data.aura_snapshots.recent.most_recent.snapshot_id
+}
+output "clone" { value = aura_instance_from_snapshot.clone.id }
+output "url" { value = aura_instance_from_snapshot.clone.connection_url }
+output "password" {
+  value     = aura_instance_from_snapshot.clone.password
+  sensitive = true
+}
+`)
+	t.Cleanup(func() { w.run("destroy") })
+	out := w.must("apply")
+	contains(t, "apply of the clone", out, []string{"This apply copies instance data into a new instance", `creates instance "acc-clone-recent-copy"`})
+	clone, url, password := w.output("clone"), w.output("url"), w.output("password")
+	testEmulator.AdvanceClock(25 * time.Hour)
+	resetStats(t)
+	out, code := w.run("plan", "-detailed-exitcode")
+	contains(t, "plan a day later", out, []string{"No data copy runs for this change", "source_snapshot_id changed", "aura_instance_from_snapshot.clone will be updated in-place"},
+		"must be replaced")
+	if code != 2 {
+		t.Fatalf("plan a day later exited %d", code)
+	}
+	w.must("apply")
+	expectActs(t, "apply a day later", acts{})
+	if w.output("clone") != clone || w.output("url") != url || w.output("password") != password {
+		t.Fatal("the clone changed id, connection URL or password")
+	}
+	if out, code := w.run("plan", "-detailed-exitcode"); code != 0 {
+		t.Fatalf("plan after recording exited %d:\n%s", code, out)
+	}
 }
 
 // A differential snapshot can not seed an instance: refused before anything is created.

@@ -14,6 +14,9 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+
+	"github.com/aura-terraform/terraform-provider-aura/internal/aura"
+	"github.com/aura-terraform/terraform-provider-aura/internal/emulator"
 )
 
 // Write X, snapshot, write Y, restore: the data is X again.
@@ -314,4 +317,136 @@ output "status" { value = aura_instance_restore.rollback.status }
 	}
 	w.must("apply")
 	expectActs(t, "snapshot expired", acts{})
+}
+
+// A restore whose wait times out after Aura accepted it stays in state untainted with status "pending": the
+// apply says it is still running, the next refresh sees it finished, and nothing is sent again. Its
+// emulator's transitions last 3 s, longer than the 2 s create timeout; the backup snapshot alone takes longer
+// than that, and then nothing is overwritten.
+func TestAccInstanceRestore_timeoutAfterAcceptanceIsNotResent(t *testing.T) {
+	needsEmulator(t)
+	cfg := emulator.DefaultConfig()
+	cfg.Listen, cfg.RateLimit, cfg.Transition = "127.0.0.1:0", 0, 3*time.Second
+	slow, err := emulator.New(cfg)
+	if err == nil {
+		err = slow.Start()
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { slow.Close() })
+	ctx := context.Background()
+	c, err := aura.New(aura.Config{BaseURL: slow.BaseURL(), ClientID: slow.ClientID(), ClientSecret: slow.ClientSecret(),
+		PollMin: 50 * time.Millisecond, PollMax: 200 * time.Millisecond, RequestsPerMinute: 100000})
+	if err != nil {
+		t.Fatal(err)
+	}
+	created, err := c.CreateInstance(ctx, aura.CreateInstanceRequest{Name: "acc-slow", TenantID: slow.TenantID(), Type: "professional-db",
+		Version: "5", Region: "europe-west1", CloudProvider: "gcp", Memory: "2GB"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.WaitForInstance(ctx, created.ID, "running"); err != nil {
+		t.Fatal(err)
+	}
+	snap, err := c.CreateSnapshot(ctx, created.ID)
+	if err == nil {
+		_, err = c.WaitForSnapshot(ctx, created.ID, snap)
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	config := func(backup bool) string {
+		return fmt.Sprintf(`
+provider "aura" {
+  base_url      = %q
+  client_id     = %q
+  client_secret = %q
+  tenant_id     = %q
+}
+resource "aura_instance_restore" "slow" {
+  instance_id       = %q
+  snapshot_id       = %q
+  confirm_overwrite = true
+  backup_before     = %t
+  timeouts          = { create = "2s" }
+}
+output "status" { value = aura_instance_restore.slow.status }
+`, slow.BaseURL(), slow.ClientID(), slow.ClientSecret(), slow.TenantID(), created.ID, snap, backup)
+	}
+	w := newCLIWorkdir(t, config(true))
+	out, code := w.run("apply")
+	contains(t, "apply whose backup cannot complete in time", out, []string{"No backup, no restore", "so nothing was overwritten"})
+	if code == 0 {
+		t.Fatal("an apply whose backup snapshot did not complete succeeded")
+	}
+	if a := countActsAt(t, slow.BaseURL()); a.Restores != 0 {
+		t.Fatalf("a restore was sent without its backup: %+v", a)
+	}
+
+	w.write(config(false))
+	out = w.must("apply")
+	contains(t, "apply whose wait times out", out, []string{"The restore is still running in Aura", "will not be sent again"})
+	if got := w.output("status"); got != actPending {
+		t.Fatalf("status %q after the timeout, want pending", got)
+	}
+	if out := w.must("state", "list"); !strings.Contains(out, "aura_instance_restore.slow") {
+		t.Fatalf("the accepted restore is not in state:\n%s", out)
+	}
+	out, code = w.run("plan", "-detailed-exitcode")
+	if code != 0 || strings.Contains(out, "tainted") {
+		t.Fatalf("plan while the restore runs exited %d:\n%s", code, out)
+	}
+	if _, err := c.WaitForInstance(ctx, created.ID, "running"); err != nil {
+		t.Fatal(err)
+	}
+	w.must("apply")
+	if got := w.output("status"); got != actCompleted {
+		t.Fatalf("status %q once the restore finished, want completed", got)
+	}
+	if a := countActsAt(t, slow.BaseURL()); a.Restores != 1 {
+		t.Fatalf("restores sent: %d, want exactly 1", a.Restores)
+	}
+}
+
+// A restore fed by data.aura_snapshots' most_recent sees a new snapshot at once (its own undo snapshot) and a
+// new scheduled one every day: each new id is recorded in place and nothing is restored.
+func TestAccInstanceRestore_mostRecentMovingRestoresNothing(t *testing.T) {
+	needsEmulator(t)
+	w := newCLIWorkdir(t, testAccSnapshotConfig("acc-restore-recent", "x")+`
+data "aura_snapshots" "recent" {
+  instance_id     = aura_instance.test.id
+  exportable_only = true
+  depends_on      = [aura_snapshot.test]
+}
+resource "aura_instance_restore" "test" {
+  instance_id       = aura_instance.test.id
+  snapshot_id       = data.aura_snapshots.recent.most_recent.snapshot_id
+  confirm_overwrite = true
+}
+output "id" { value = aura_instance.test.id }
+`)
+	t.Cleanup(func() { w.run("destroy") })
+	resetStats(t)
+	w.must("apply")
+	expectActs(t, "first apply", acts{Creates: 1, Restores: 1, Snapshots: 2})
+	z := putData(t, w.output("id"), map[string]any{"dataset": "Z, written after the restore"})
+	for _, advance := range []time.Duration{0, 25 * time.Hour} {
+		testEmulator.AdvanceClock(advance)
+		resetStats(t)
+		out, code := w.run("plan", "-detailed-exitcode")
+		contains(t, fmt.Sprintf("plan %s later", advance), out, []string{"No restore runs for this change", "aura_instance_restore.test will be updated in-place"},
+			"must be replaced", "overwrites instance data")
+		if code != 2 {
+			t.Fatalf("plan %s later exited %d", advance, code)
+		}
+		w.must("apply")
+		expectActs(t, fmt.Sprintf("apply %s later", advance), acts{})
+		if got := dataSHA(t, w.output("id")); got != z {
+			t.Fatalf("data %s, want Z %s", got, z)
+		}
+	}
+	if out, code := w.run("plan", "-detailed-exitcode"); code != 0 {
+		t.Fatalf("plan after recording exited %d:\n%s", code, out)
+	}
 }
