@@ -14,6 +14,8 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+
+	"github.com/aura-terraform/terraform-provider-aura/internal/aura"
 )
 
 // Public traffic off refuses an upload into an instance of that region with an error naming the
@@ -145,4 +147,80 @@ resource "aura_database_upload" "test" {
 		},
 	})
 	expectActs(t, "two applies of a failed upload", acts{Uploads: 1, Snapshots: 1})
+}
+
+// An upload runs on create and on a change of its triggers, each time after an undo snapshot; a different
+// file at source_path uploads nothing by itself, and the plan says so.
+func TestAccDatabaseUpload_runsOnlyByIntent(t *testing.T) {
+	needsEmulator(t)
+	source := instanceHCL("source", "acc-upload-intent-src") + `output "source" { value = aura_instance.source.id }
+`
+	rest := func(snap, file string) string {
+		return instanceHCL("replica", "acc-upload-intent-dst") + fmt.Sprintf(`
+resource "aura_snapshot" "source" {
+  instance_id = aura_instance.source.id
+  triggers    = { v = %q }
+}
+resource "aura_snapshot_export" "source" {
+  instance_id = aura_instance.source.id
+  snapshot_id = aura_snapshot.source.snapshot_id
+  path        = "${abspath(path.module)}/source.backup"
+}
+resource "aura_database_upload" "replica" {
+  instance_id       = aura_instance.replica.id
+  source_path       = aura_snapshot_export.source.path
+  confirm_overwrite = true
+  triggers          = { file = %q }
+}
+output "replica" { value = aura_instance.replica.id }
+output "backup" { value = aura_database_upload.replica.backup_snapshot_id }
+`, snap, file)
+	}
+	w := newCLIWorkdir(t, source)
+	t.Cleanup(func() { w.run("destroy") })
+	w.must("apply")
+	x := putData(t, w.output("source"), map[string]any{"dataset": "X"})
+
+	w.write(source + rest("1", "1"))
+	resetStats(t)
+	out := w.must("apply")
+	contains(t, "apply of the upload", out, []string{"This apply overwrites instance data", "source.backup (not readable yet", "backup_snapshot_id, the undo"})
+	expectActs(t, "first apply", acts{Creates: 1, Uploads: 1, Snapshots: 2})
+	replica := w.output("replica")
+	if got := dataSHA(t, replica); got != x {
+		t.Fatalf("replica data %s after the upload, want X %s", got, x)
+	}
+	if out, code := w.run("plan", "-detailed-exitcode"); code != 0 {
+		t.Fatalf("plan after the upload exited %d:\n%s", code, out)
+	}
+
+	// A new export overwrites the file: nothing is uploaded, and the next plan says the file differs.
+	y := putData(t, w.output("source"), map[string]any{"dataset": "Y"})
+	w.write(source + rest("2", "1"))
+	resetStats(t)
+	w.must("apply")
+	expectActs(t, "new file, same triggers", acts{Snapshots: 1})
+	out, code := w.run("plan", "-detailed-exitcode")
+	contains(t, "plan with a new file", out, []string{"The file differs from the one uploaded; no upload runs", "change triggers"}, "overwrites instance data")
+	if code != 0 {
+		t.Fatalf("plan with a new file exited %d:\n%s", code, out)
+	}
+	if got := dataSHA(t, replica); got != x {
+		t.Fatalf("replica data changed without a trigger: %s, want X %s", got, x)
+	}
+
+	// The triggers change: announced with the file and its hash, one upload after one undo snapshot.
+	sum, err := aura.FileSHA256(filepath.Join(w.dir, "source.backup"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.write(source + rest("2", "2"))
+	out = w.must("plan")
+	contains(t, "plan with new triggers", out, []string{"This apply overwrites instance data", "aura_database_upload.replica must be replaced", "(sha256 " + sum + ")"})
+	resetStats(t)
+	w.must("apply")
+	expectActs(t, "triggers changed", acts{Uploads: 1, Snapshots: 1})
+	if got := dataSHA(t, replica); got != y {
+		t.Fatalf("replica data %s after the triggered upload, want Y %s", got, y)
+	}
 }
