@@ -24,10 +24,14 @@ resource "aura_instance" "replica" {
   memory         = "2GB"
 }
 
-# Loads the exported file into another instance (AuraDB 5 takes .backup, AuraDB 4 .dump, AuraDS .tar).
-# A different file at source_path uploads again.
+# Loads the exported file into another instance (AuraDB 5 takes .backup, AuraDB 4 .dump, AuraDS .tar), once,
+# after a snapshot of the replica (the undo). A different file uploads nothing by itself: the trigger ties a new
+# upload to a new export on purpose.
 resource "aura_database_upload" "replica" {
   instance_id       = aura_instance.replica.id
   source_path       = aura_snapshot_export.source.path
   confirm_overwrite = true
+  triggers = {
+    export = aura_snapshot_export.source.sha256
+  }
 }
