@@ -21,6 +21,8 @@ type tenant struct {
 	ID             string                  `json:"id"`
 	Name           string                  `json:"name"`
 	Configurations []InstanceConfiguration `json:"instance_configurations"`
+	// NoBillingDetails makes creates fail as on an account without billing details.
+	NoBillingDetails bool `json:"no_billing_details,omitempty"`
 }
 
 type customerKey struct {
