@@ -195,7 +195,7 @@ func (e *Emulator) handleDriftNetwork(w http.ResponseWriter, r *http.Request) {
 	if p.AllowedPrincipals != nil {
 		n.AllowedPrincipals = append([]string{}, *p.AllowedPrincipals...)
 	}
-	writeJSON(w, 200, n)
+	writeJSON(w, 200, n.networkView)
 }
 
 // handleDriftTenant sets the account state Aura keeps outside the API: without billing details, creates fail.
