@@ -38,6 +38,18 @@ func slowEmulator(t *testing.T) (*emulator.Emulator, *aura.Client) {
 	return e, c
 }
 
+// providerBlock points the provider at an emulator other than the shared one.
+func providerBlock(e *emulator.Emulator) string {
+	return fmt.Sprintf(`
+provider "aura" {
+  base_url      = %q
+  client_id     = %q
+  client_secret = %q
+  tenant_id     = %q
+}
+`, e.BaseURL(), e.ClientID(), e.ClientSecret(), e.TenantID())
+}
+
 // slowControl calls the control API of the slow emulator (control() serves the shared one).
 func slowControl(t *testing.T, e *emulator.Emulator, method, path string, body, out any) {
 	t.Helper()
@@ -82,14 +94,7 @@ func deleteAnswers(t *testing.T, e *emulator.Emulator) map[int]int {
 func TestAccInstance_destroyRightAfterAnOperation(t *testing.T) {
 	needsEmulator(t)
 	e, c := slowEmulator(t)
-	config := fmt.Sprintf(`
-provider "aura" {
-  base_url      = %q
-  client_id     = %q
-  client_secret = %q
-  tenant_id     = %q
-}
-`, e.BaseURL(), e.ClientID(), e.ClientSecret(), e.TenantID())
+	config := providerBlock(e)
 	ops := []string{"resize", "pause", "resume", "restore", "overwrite"}
 	for _, op := range ops {
 		config += fmt.Sprintf(`
