@@ -39,6 +39,7 @@ type Config struct {
 	PollMin           time.Duration // 6 s: the shortest wait between polls
 	PollMax           time.Duration // 60 s: the longest wait between polls
 	HTTPClient        *http.Client  // for a custom TLS trust; cleanhttp's pooled client otherwise
+	Clock             Clock         // the real clock
 	UserAgent         string
 	// Logger receives one line per request attempt, with secrets already masked.
 	Logger func(ctx context.Context, msg string, fields map[string]any)
@@ -53,6 +54,7 @@ type Client struct {
 	tokens  *tokenSource
 	limiter *rate.Limiter
 	clock   serverClock
+	clk     Clock
 }
 
 // New checks the configuration and builds a client. It makes no request.
@@ -97,7 +99,10 @@ func New(cfg Config) (*Client, error) {
 	// A token bucket refilled at the rate, with a burst small enough that no 60 s window exceeds
 	// rate + burst, which stays within Aura's 125 for the default 120.
 	burst := max(1, cfg.RequestsPerMinute/24)
-	c := &Client{cfg: cfg, base: base, limiter: rate.NewLimiter(rate.Limit(float64(cfg.RequestsPerMinute)/60), burst)}
+	if cfg.Clock == nil {
+		cfg.Clock = realClock{}
+	}
+	c := &Client{cfg: cfg, clk: cfg.Clock, base: base, limiter: rate.NewLimiter(rate.Limit(float64(cfg.RequestsPerMinute)/60), burst)}
 	limited := *hc
 	limited.Transport = &limitedTransport{base: transportOf(hc), limiter: c.limiter}
 	c.plain = hc

@@ -99,97 +99,54 @@ func (c *Client) GetInstance(ctx context.Context, id string) (*Instance, error) 
 
 // CreateInstance never re-sends a create blindly. When the outcome is unclear (a transport error, a 5xx or
 // the caller's deadline after it was sent), the tenant's instances of that name created since the request
-// began are listed: a single match is adopted, so a fault never yields two billed instances. Only when the
-// list shows that nothing was created is the create sent again, at most unclearAttempts times in all.
+// began are looked for: a single match is adopted, so a fault never yields two billed instances. Only when the
+// look shows that nothing was created is the create sent again.
 func (c *Client) CreateInstance(ctx context.Context, req CreateInstanceRequest) (*CreatedInstance, error) {
-	began := time.Now()
-	var err error
-	for attempt := 1; ; attempt++ {
-		var out CreatedInstance
-		err = c.do(ctx, "POST", "/v1/instances", nil, req, &out)
-		var unclear *UnclearError
-		if err == nil || !errors.As(err, &unclear) {
-			if err != nil {
+	began := c.clk.Now()
+	return resolveUnclear(ctx, c,
+		func() (*CreatedInstance, error) {
+			var out CreatedInstance
+			if err := c.do(ctx, "POST", "/v1/instances", nil, req, &out); err != nil {
 				return nil, err
 			}
 			return &out, nil
-		}
-		c.log(ctx, "Aura create outcome unclear; looking for the instance instead of sending it again", map[string]any{"name": req.Name})
-		// The caller's deadline may be what cut the answer off: look with a context of our own.
-		lookCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), recoveryTimeout)
-		found, findErr := c.findCreated(lookCtx, req, began, c.lookWindow(unclear))
-		cancel()
-		switch {
-		case findErr != nil:
-			return nil, fmt.Errorf("%w; looking for it failed too: %v", err, findErr)
-		case found != nil:
-			return found, nil
-		case attempt >= unclearAttempts || ctx.Err() != nil:
-			return nil, fmt.Errorf("%w; no instance named %q was created, so it is safe to apply again", err, req.Name)
-		}
-	}
+		},
+		func(lookCtx context.Context) (*CreatedInstance, bool, error) {
+			return c.findCreated(lookCtx, req, began)
+		},
+		func(err error) error {
+			return fmt.Errorf("%w; no instance named %q was created, so it is safe to apply again", err, req.Name)
+		})
 }
-
-// unclearAttempts bounds how often a mutation is sent after each unclear outcome was checked to have done
-// nothing.
-const unclearAttempts = 4
-
-// recoveryTimeout bounds the look for what an unclear request did.
-const recoveryTimeout = 60 * time.Second
 
 // createSkew allows for the server's clock being behind the client's when matching created_at.
 const createSkew = 2 * time.Minute
 
-// lookWindow is how long to keep looking for what an unclear request did. A server that answered (a 5xx) is
-// done with the request: a short look settles it. After a transport error or our own deadline the request may
-// still be running on the server, which can take effect after we gave up: look for ten poll intervals.
-func (c *Client) lookWindow(unclear *UnclearError) time.Duration {
-	var apiErr *APIError
-	if errors.As(unclear.Err, &apiErr) {
-		return c.cfg.PollMin
+// findCreated looks once for the instance an unclear create made.
+func (c *Client) findCreated(ctx context.Context, req CreateInstanceRequest, began time.Time) (*CreatedInstance, bool, error) {
+	list, err := c.ListInstances(ctx, req.TenantID)
+	if err != nil {
+		return nil, false, err
 	}
-	return 10 * c.cfg.PollMax
-}
-
-func (c *Client) findCreated(ctx context.Context, req CreateInstanceRequest, began time.Time, window time.Duration) (*CreatedInstance, error) {
-	var list []InstanceSummary
-	var err error
-	deadline := time.Now().Add(window)
-	p := c.newPoller()
-	for {
-		if list, err = c.ListInstances(ctx, req.TenantID); err != nil {
-			return nil, err
-		}
-		var matches []InstanceSummary
-		for _, s := range list {
-			created, perr := time.Parse(time.RFC3339, s.CreatedAt)
-			if s.Name == req.Name && (perr != nil || !created.Before(began.Add(-createSkew))) {
-				matches = append(matches, s)
-			}
-		}
-		switch len(matches) {
-		case 1:
-			in, err := c.GetInstance(ctx, matches[0].ID)
-			if err != nil {
-				return nil, err
-			}
-			return &CreatedInstance{ID: in.ID, Name: in.Name, TenantID: in.TenantID, CloudProvider: in.CloudProvider,
-				Region: in.Region, Type: in.Type, ConnectionURL: in.ConnectionURL, Adopted: true}, nil
-		case 0:
-			if time.Now().After(deadline) {
-				return nil, nil
-			}
-			if err := p.wait(ctx); err != nil {
-				return nil, err
-			}
-		default:
-			ids := make([]string, len(matches))
-			for i, m := range matches {
-				ids[i] = m.ID
-			}
-			return nil, fmt.Errorf("several instances named %q were created since the request began (%v); import the right one", req.Name, ids)
+	var ids []string
+	for _, s := range list {
+		created, perr := time.Parse(time.RFC3339, s.CreatedAt)
+		if s.Name == req.Name && (perr != nil || !created.Before(began.Add(-createSkew))) {
+			ids = append(ids, s.ID)
 		}
 	}
+	switch len(ids) {
+	case 0:
+		return nil, false, nil
+	case 1:
+		in, err := c.GetInstance(ctx, ids[0])
+		if err != nil {
+			return nil, false, err
+		}
+		return &CreatedInstance{ID: in.ID, Name: in.Name, TenantID: in.TenantID, CloudProvider: in.CloudProvider,
+			Region: in.Region, Type: in.Type, ConnectionURL: in.ConnectionURL, Adopted: true}, true, nil
+	}
+	return nil, false, fmt.Errorf("several instances named %q were created since the request began (%v); import the right one", req.Name, ids)
 }
 
 // UpdateInstance PATCHes the instance. A retried PATCH whose first attempt took effect meets a 409 (the
@@ -221,13 +178,23 @@ func shows(in *Instance, req UpdateInstanceRequest) bool {
 	return eq(req.Name, in.Name) && eq(req.Memory, in.Memory) && eq(req.Storage, storage) && eq(req.CDCEnrichmentMode, cdc) && secondaries
 }
 
-// DeleteInstance treats an instance already gone as deleted.
+// DeleteInstance treats an instance already gone as deleted. Aura refuses a delete while an operation runs
+// (409 ongoing-database-operation, for example right after a resize or a resume): the delete then waits, within
+// ctx, until the instance is settled and is sent again.
 func (c *Client) DeleteInstance(ctx context.Context, id string) error {
-	err := c.do(ctx, "DELETE", "/v1/instances/"+url.PathEscape(id), nil, nil, nil)
-	if errors.Is(err, ErrNotFound) {
-		return nil
+	for {
+		err := c.do(ctx, "DELETE", "/v1/instances/"+url.PathEscape(id), nil, nil, nil)
+		switch {
+		case err == nil, errors.Is(err, ErrNotFound):
+			return nil
+		case !HasReason(err, "ongoing-database-operation"):
+			return err
+		}
+		c.log(ctx, "Aura refused the delete during an operation; waiting for it to end", map[string]any{"instance_id": id})
+		if werr := c.awaitSettled(ctx, id); werr != nil {
+			return fmt.Errorf("%w; waiting for the operation to end before deleting: %v", err, werr)
+		}
 	}
-	return err
 }
 
 func (c *Client) PauseInstance(ctx context.Context, id string) error {
@@ -248,54 +215,22 @@ func (c *Client) OverwriteInstance(ctx context.Context, id, sourceInstanceID, so
 	return c.do(ctx, "POST", "/v1/instances/"+url.PathEscape(id)+"/overwrite", nil, body, nil)
 }
 
-func sleep(ctx context.Context, d time.Duration) error {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return nil
-	case <-ctx.Done():
-		return ctx.Err()
-	}
-}
-
 // Act sends an instance action (restore, overwrite, upload, pause, resume) and settles an unclear outcome:
-// taken if the instance is now in one of the started statuses; sent again, up to unclearAttempts times in all,
-// only when it is visibly not taken.
+// taken once the instance shows one of the started statuses; sent again only when the look saw it not taken.
 func (c *Client) Act(ctx context.Context, id string, action func() error, started ...string) error {
-	var err error
-	for attempt := 1; attempt <= unclearAttempts; attempt++ {
-		if err = c.settle(ctx, id, action(), started...); err == nil {
-			return nil
-		}
-		var unclear *UnclearError
-		if !errors.As(err, &unclear) || ctx.Err() != nil {
-			return err
-		}
-	}
+	last := "unknown"
+	_, err := resolveUnclear(ctx, c,
+		func() (struct{}, error) { return struct{}{}, action() },
+		func(lookCtx context.Context) (struct{}, bool, error) {
+			in, err := c.GetInstance(lookCtx, id)
+			if err != nil {
+				return struct{}{}, false, err
+			}
+			last = in.Status
+			return struct{}{}, slices.Contains(started, in.Status), nil
+		},
+		func(err error) error {
+			return fmt.Errorf("%w; instance %s is %q: the action did not start or has already finished, and applying again repeats it", err, id, last)
+		})
 	return err
-}
-
-// settle decides what an unclear instance action (restore, overwrite, upload, pause, resume) did: if the
-// instance is now in the status the action starts, the action was taken and err is cleared. Otherwise err
-// stands, and the caller may apply again: the action did not happen.
-func (c *Client) settle(ctx context.Context, id string, err error, started ...string) error {
-	var unclear *UnclearError
-	if !errors.As(err, &unclear) {
-		return err
-	}
-	lookCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), recoveryTimeout)
-	defer cancel()
-	in, gerr := c.GetInstance(lookCtx, id)
-	if gerr == nil && slices.Contains(started, in.Status) {
-		return nil
-	}
-	return fmt.Errorf("%w; instance %s is %q: the action did not start or has already finished, and applying again repeats it", err, id, statusOf(in))
-}
-
-func statusOf(in *Instance) string {
-	if in == nil {
-		return "unknown"
-	}
-	return in.Status
 }

@@ -2,7 +2,6 @@ package aura
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"net/url"
 	"time"
@@ -40,29 +39,18 @@ func (c *Client) GetSnapshot(ctx context.Context, instanceID, snapshotID string)
 // day's list is searched for an on-demand snapshot taken since the request began, which is adopted.
 func (c *Client) CreateSnapshot(ctx context.Context, instanceID string) (string, error) {
 	began := c.ServerNow().Add(-2 * time.Second) // the timestamp has whole seconds
-	var err error
-	for attempt := 1; ; attempt++ {
-		var out struct {
-			SnapshotID string `json:"snapshot_id"`
-		}
-		err = c.do(ctx, "POST", "/v1/instances/"+url.PathEscape(instanceID)+"/snapshots", nil, nil, &out)
-		var unclear *UnclearError
-		if err == nil || !errors.As(err, &unclear) {
+	return resolveUnclear(ctx, c,
+		func() (string, error) {
+			var out struct {
+				SnapshotID string `json:"snapshot_id"`
+			}
+			err := c.do(ctx, "POST", "/v1/instances/"+url.PathEscape(instanceID)+"/snapshots", nil, nil, &out)
 			return out.SnapshotID, err
-		}
-		lookCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), recoveryTimeout)
-		id, lerr := c.findSnapshot(lookCtx, instanceID, began, c.lookWindow(unclear))
-		cancel()
-		if lerr != nil {
-			return "", fmt.Errorf("%w; looking for it failed too: %v", err, lerr)
-		}
-		if id != "" {
-			return id, nil
-		}
-		if attempt >= unclearAttempts || ctx.Err() != nil {
-			return "", fmt.Errorf("%w; no snapshot was taken, so it is safe to apply again", err)
-		}
-	}
+		},
+		func(lookCtx context.Context) (string, bool, error) { return c.findSnapshot(lookCtx, instanceID, began) },
+		func(err error) error {
+			return fmt.Errorf("%w; no snapshot was taken, so it is safe to apply again", err)
+		})
 }
 
 // RestoreSnapshot restores the instance in place from one of its own snapshots.
@@ -70,25 +58,16 @@ func (c *Client) RestoreSnapshot(ctx context.Context, instanceID, snapshotID str
 	return c.do(ctx, "POST", "/v1/instances/"+url.PathEscape(instanceID)+"/snapshots/"+url.PathEscape(snapshotID)+"/restore", nil, nil, nil)
 }
 
-// findSnapshot looks, for up to window, for an on-demand snapshot taken since began.
-func (c *Client) findSnapshot(ctx context.Context, instanceID string, began time.Time, window time.Duration) (string, error) {
-	deadline := time.Now().Add(window)
-	p := c.newPoller()
-	for {
-		list, err := c.ListSnapshots(ctx, instanceID, time.Time{})
-		if err != nil {
-			return "", err
-		}
-		for _, s := range list { // newest first
-			if ts, perr := time.Parse(time.RFC3339, s.Timestamp); perr == nil && s.Profile == "AdHoc" && !ts.Before(began) {
-				return s.SnapshotID, nil
-			}
-		}
-		if time.Now().After(deadline) {
-			return "", nil
-		}
-		if err := p.wait(ctx); err != nil {
-			return "", err
+// findSnapshot looks once for an on-demand snapshot taken since began.
+func (c *Client) findSnapshot(ctx context.Context, instanceID string, began time.Time) (string, bool, error) {
+	list, err := c.ListSnapshots(ctx, instanceID, time.Time{})
+	if err != nil {
+		return "", false, err
+	}
+	for _, s := range list { // newest first
+		if ts, perr := time.Parse(time.RFC3339, s.Timestamp); perr == nil && s.Profile == "AdHoc" && !ts.Before(began) {
+			return s.SnapshotID, true, nil
 		}
 	}
+	return "", false, nil
 }

@@ -39,7 +39,7 @@ func (c *Client) Download(ctx context.Context, x *Export, dest string) error {
 			return err
 		}
 		c.log(ctx, "Aura export download failed; retrying", map[string]any{"attempt": attempt + 1, "error": err.Error()})
-		if serr := sleep(ctx, c.backoff(c.cfg.RetryWaitMin, c.cfg.RetryWaitMax, attempt, nil)); serr != nil {
+		if serr := c.clk.Sleep(ctx, c.backoff(c.cfg.RetryWaitMin, c.cfg.RetryWaitMax, attempt, nil)); serr != nil {
 			return err
 		}
 	}

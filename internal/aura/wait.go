@@ -12,19 +12,20 @@ import (
 // noticed within about 10 % of the elapsed time, a 60 s wait costs 10 polls at the 6 s default, and a long
 // one grows its interval instead of polling every few seconds for minutes.
 type poller struct {
+	clk      Clock
 	began    time.Time
 	min, max time.Duration
 	polls    int
 }
 
 func (c *Client) newPoller() *poller {
-	return &poller{began: time.Now(), min: c.cfg.PollMin, max: c.cfg.PollMax}
+	return &poller{clk: c.clk, began: c.clk.Now(), min: c.cfg.PollMin, max: c.cfg.PollMax}
 }
 
 func (p *poller) wait(ctx context.Context) error {
-	d := min(p.max, max(p.min, time.Since(p.began)/10))
+	d := min(p.max, max(p.min, p.clk.Now().Sub(p.began)/10))
 	p.polls++
-	return sleep(ctx, d)
+	return p.clk.Sleep(ctx, d)
 }
 
 // Failure statuses end a wait at once.
@@ -87,20 +88,40 @@ func (c *Client) waitForInstance(ctx context.Context, id string, afterAction boo
 		})
 }
 
+// instanceOrGone gets the instance for waitFor; a deleted one has the status "gone".
+func (c *Client) instanceOrGone(ctx context.Context, id string) func() (*Instance, string, error) {
+	return func() (*Instance, string, error) {
+		in, err := c.GetInstance(ctx, id)
+		if errors.Is(err, ErrNotFound) {
+			return nil, "gone", nil
+		}
+		if err != nil {
+			return nil, "", err
+		}
+		return in, in.Status, nil
+	}
+}
+
 // WaitForInstanceGone polls, after a delete, until the instance answers 404.
 func (c *Client) WaitForInstanceGone(ctx context.Context, id string) error {
 	_, err := waitFor(ctx, c, true, fmt.Sprintf("instance %s was not deleted", id),
-		func() (*Instance, string, error) {
-			in, err := c.GetInstance(ctx, id)
-			if errors.Is(err, ErrNotFound) {
-				return nil, "gone", nil
-			}
-			if err != nil {
-				return nil, "", err
-			}
-			return in, in.Status, nil
-		},
+		c.instanceOrGone(ctx, id),
 		func(_ *Instance, status string) (bool, error) { return status == "gone", nil })
+	return err
+}
+
+// settledStatuses are those in which no operation runs, so that Aura accepts a delete (destroying accepts a
+// repeated one).
+var settledStatuses = []string{"running", "paused", "loading failed", "suspended", "destroying"}
+
+// awaitSettled polls, after a refused action, until the instance is settled or gone. Failure statuses are
+// settled here: a failed instance may be deleted.
+func (c *Client) awaitSettled(ctx context.Context, id string) error {
+	_, err := waitFor(ctx, c, true, fmt.Sprintf("instance %s did not settle", id),
+		c.instanceOrGone(ctx, id),
+		func(_ *Instance, status string) (bool, error) {
+			return status == "gone" || slices.Contains(settledStatuses, status), nil
+		})
 	return err
 }
 

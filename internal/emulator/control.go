@@ -195,5 +195,27 @@ func (e *Emulator) handleDriftNetwork(w http.ResponseWriter, r *http.Request) {
 	if p.AllowedPrincipals != nil {
 		n.AllowedPrincipals = append([]string{}, *p.AllowedPrincipals...)
 	}
-	writeJSON(w, 200, n)
+	writeJSON(w, 200, n.networkView)
+}
+
+// handleDriftTenant sets the account state Aura keeps outside the API: without billing details, creates fail.
+func (e *Emulator) handleDriftTenant(w http.ResponseWriter, r *http.Request) {
+	t, err := e.findTenant(r.PathValue("id"))
+	if err != nil {
+		writeError(w, err)
+		return
+	}
+	var p struct {
+		BillingDetails *bool `json:"billing_details"`
+	}
+	if err := decodeStrict(r, &p); err != nil {
+		writeError(w, err)
+		return
+	}
+	if p.BillingDetails == nil {
+		writeError(w, errorf(400, "missing-field", "billing_details", "Field billing_details is required."))
+		return
+	}
+	t.NoBillingDetails = !*p.BillingDetails
+	writeJSON(w, 200, map[string]any{"id": t.ID, "name": t.Name, "billing_details": !t.NoBillingDetails})
 }

@@ -15,6 +15,8 @@ type harness struct {
 	t     *testing.T
 	e     *Emulator
 	token string
+	// observe, when set, sees every request and its answer (the OpenAPI check).
+	observe func(req *http.Request, r reply)
 }
 
 func start(t *testing.T, mutate ...func(*Config)) *harness {
@@ -129,6 +131,9 @@ func (h *harness) doWith(method, path string, body any, headers map[string]strin
 	_ = json.Unmarshal(raw, &out.Body)
 	if res.Header.Get("X-Request-Id") == "" {
 		h.t.Errorf("%s %s: no X-Request-Id", method, path)
+	}
+	if h.observe != nil {
+		h.observe(req, out)
 	}
 	return out
 }

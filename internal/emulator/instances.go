@@ -153,7 +153,10 @@ func (e *Emulator) validateCreate(req *createInstanceRequest) (*instance, *json.
 	}
 	t, ok := e.st.Tenants[*req.TenantID]
 	if !ok {
-		return nil, nil, errorf(404, "tenant-not-found", "tenant_id", "Tenant %s not found.", *req.TenantID)
+		return nil, nil, tenantNotFound("tenant_id")
+	}
+	if t.NoBillingDetails {
+		return nil, nil, missingBillingDetails()
 	}
 	typ := *req.Type
 	if typ == "free-db" {
@@ -221,11 +224,13 @@ func (e *Emulator) validateCreate(req *createInstanceRequest) (*instance, *json.
 func (e *Emulator) sourceData(sourceID string, snapshotID *string) (*instance, *snapshot, *apiError) {
 	source, ok := e.st.Instances[sourceID]
 	if !ok {
-		return nil, nil, errorf(404, "db-not-found", "source_instance_id", "Source instance %s not found.", sourceID)
+		return nil, nil, dbNotFound("source_instance_id", sourceID)
 	}
 	if snapshotID == nil {
 		if source.Status != "running" {
-			return nil, nil, errorf(409, "ongoing-database-operation", "source_instance_id", "Source instance %s is %s; it must be running to be snapshotted.", sourceID, source.Status)
+			err := busy(source, "be snapshotted")
+			err.Field = "source_instance_id"
+			return nil, nil, err
 		}
 		s := e.newSnapshot(source, "AdHoc", kindFull, e.now())
 		e.completeSnapshot(s)
@@ -302,7 +307,7 @@ func (e *Emulator) handleListInstances(w http.ResponseWriter, r *http.Request) {
 func (e *Emulator) findInstance(id string) (*instance, *apiError) {
 	in, ok := e.st.Instances[id]
 	if !ok {
-		return nil, errorf(404, "db-not-found", "", "Instance %s not found.", id)
+		return nil, dbNotFound("", id)
 	}
 	return in, nil
 }
@@ -322,10 +327,6 @@ type patchInstanceRequest struct {
 	Storage     *string `json:"storage"`
 	CDC         *string `json:"cdc_enrichment_mode"`
 	Secondaries *int    `json:"secondaries_count"`
-}
-
-func busy(in *instance, action string) *apiError {
-	return errorf(409, "ongoing-database-operation", "", "Instance %s is %s; it can not %s now.", in.ID, in.Status, action)
 }
 
 func (e *Emulator) handlePatchInstance(w http.ResponseWriter, r *http.Request) {
@@ -430,7 +431,14 @@ func (e *Emulator) handleDeleteInstance(w http.ResponseWriter, r *http.Request) 
 		writeError(w, err)
 		return
 	}
-	if in.Status != "destroying" { // a repeated delete is accepted again, so clients may retry it
+	switch {
+	case in.Status == "destroying": // a repeated delete is accepted again, so clients may retry it
+	case in.transitional():
+		// Aura refuses to delete during an operation; settled statuses (paused, loading failed, suspended)
+		// may be deleted, as a paused instance may on Aura and as the way out of a failed load.
+		writeError(w, busy(in, "be deleted"))
+		return
+	default:
 		e.begin(in, "destroying", "deleted", nil)
 	}
 	writeData(w, 202, in.view())

@@ -21,6 +21,8 @@ type tenant struct {
 	ID             string                  `json:"id"`
 	Name           string                  `json:"name"`
 	Configurations []InstanceConfiguration `json:"instance_configurations"`
+	// NoBillingDetails makes creates fail as on an account without billing details.
+	NoBillingDetails bool `json:"no_billing_details,omitempty"`
 }
 
 type customerKey struct {
@@ -82,18 +84,23 @@ type snapshot struct {
 	ExportableUntil time.Time `json:"exportable_until"`
 }
 
+// networkAccess is the API's object (networkView) plus when its transition ends.
 type networkAccess struct {
-	ID                   string    `json:"id"`
-	TenantID             string    `json:"tenant_id"`
-	CloudProvider        string    `json:"cloud_provider"`
-	Region               string    `json:"region"`
-	Type                 string    `json:"type"`
-	PrivateConnectivity  bool      `json:"private_connectivity"`
-	PublicTrafficEnabled bool      `json:"public_traffic_enabled"`
-	AllowedPrincipals    []string  `json:"allowed_principals"`
-	EndpointService      string    `json:"endpoint_service"`
-	Status               string    `json:"status"`
-	Until                time.Time `json:"until,omitempty"`
+	networkView
+	Until time.Time `json:"until,omitempty"`
+}
+
+type networkView struct {
+	ID                   string   `json:"id"`
+	TenantID             string   `json:"tenant_id"`
+	CloudProvider        string   `json:"cloud_provider"`
+	Region               string   `json:"region"`
+	Type                 string   `json:"type"`
+	PrivateConnectivity  bool     `json:"private_connectivity"`
+	PublicTrafficEnabled bool     `json:"public_traffic_enabled"`
+	AllowedPrincipals    []string `json:"allowed_principals"`
+	EndpointService      string   `json:"endpoint_service"`
+	Status               string   `json:"status"`
 }
 
 type export struct {
@@ -123,6 +130,8 @@ type instanceView struct {
 	Vector                *bool   `json:"vector_optimized"`
 	GDS                   *bool   `json:"graph_analytics_plugin"`
 	MetricsIntegrationURL *string `json:"metrics_integration_url"`
+	GraphNodes            *int    `json:"graph_nodes"`
+	GraphRelationships    *int    `json:"graph_relationships"`
 }
 
 func connectionURL(i *instance) string {
@@ -142,6 +151,11 @@ func (i *instance) view() instanceView {
 	if i.Storage != "" {
 		s := i.Storage
 		v.Storage = &s
+	}
+	if i.Type == "free-db" {
+		// Aura counts free-db's size limits in nodes and relationships; the emulator's dataset is no graph.
+		zero := 0
+		v.GraphNodes, v.GraphRelationships = &zero, &zero
 	}
 	if hasMetrics(i.Type) {
 		u := "https://customer-metrics-api.neo4j.io/api/v1/" + i.TenantID + "/" + i.ID + "/metrics"

@@ -27,10 +27,10 @@ func (e *Emulator) handleListNetworks(w http.ResponseWriter, r *http.Request) {
 		writeError(w, err)
 		return
 	}
-	out := []*networkAccess{}
+	out := []networkView{}
 	for _, n := range e.st.Networks {
 		if n.TenantID == t.ID {
-			out = append(out, n)
+			out = append(out, n.networkView)
 		}
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
@@ -59,10 +59,10 @@ func (e *Emulator) handleCreateNetwork(w http.ResponseWriter, r *http.Request) {
 		writeError(w, err)
 		return
 	}
-	n := &networkAccess{
+	n := &networkAccess{networkView: networkView{
 		ID: newUUID(), TenantID: t.ID, CloudProvider: *req.CloudProvider, Region: *req.Region, Type: *req.Type,
 		PublicTrafficEnabled: true, AllowedPrincipals: []string{},
-	}
+	}}
 	if err := applyNetworkPatch(n, networkPatch{req.PrivateConnectivity, req.PublicTrafficEnabled, req.AllowedPrincipals}); err != nil {
 		writeError(w, err)
 		return
@@ -75,7 +75,7 @@ func (e *Emulator) handleCreateNetwork(w http.ResponseWriter, r *http.Request) {
 	}
 	n.Status, n.Until = "pending", e.now().Add(e.cfg.Transition)
 	e.st.Networks[n.ID] = n
-	writeData(w, 202, n)
+	writeData(w, 202, n.networkView)
 }
 
 // applyNetworkPatch sets the members given and enforces C.1's rule on the result.
@@ -135,7 +135,7 @@ func (e *Emulator) handleGetNetwork(w http.ResponseWriter, r *http.Request) {
 		writeError(w, err)
 		return
 	}
-	writeData(w, 200, n)
+	writeData(w, 200, n.networkView)
 }
 
 func (e *Emulator) handlePatchNetwork(w http.ResponseWriter, r *http.Request) {
@@ -162,7 +162,7 @@ func (e *Emulator) handlePatchNetwork(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	n.Status, n.Until = "updating", e.now().Add(e.cfg.Transition)
-	writeData(w, 202, n)
+	writeData(w, 202, n.networkView)
 }
 
 func (e *Emulator) handleDeleteNetwork(w http.ResponseWriter, r *http.Request) {
@@ -172,7 +172,7 @@ func (e *Emulator) handleDeleteNetwork(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	delete(e.st.Networks, n.ID)
-	writeData(w, 202, n)
+	writeData(w, 202, n.networkView)
 }
 
 // publicTrafficBlocked tells whether a configuration covering the instance forbids public traffic.

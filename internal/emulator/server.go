@@ -62,6 +62,7 @@ func (e *Emulator) routes() {
 	e.control.HandleFunc("PATCH /_emulator/instances/{id}", e.handleDriftInstance)
 	e.control.HandleFunc("DELETE /_emulator/instances/{id}", e.handleDriftDelete)
 	e.control.HandleFunc("PATCH /_emulator/network-access-configurations/{id}", e.handleDriftNetwork)
+	e.control.HandleFunc("PATCH /_emulator/tenants/{id}", e.handleDriftTenant)
 	e.control.HandleFunc("POST /_emulator/faults", e.handleAddFault)
 	e.control.HandleFunc("DELETE /_emulator/faults", e.handleClearFaults)
 	e.control.HandleFunc("GET /_emulator/stats", e.handleGetStats)

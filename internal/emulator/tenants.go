@@ -22,7 +22,7 @@ func (e *Emulator) handleListTenants(w http.ResponseWriter, _ *http.Request) {
 func (e *Emulator) findTenant(id string) (*tenant, *apiError) {
 	t, ok := e.st.Tenants[id]
 	if !ok {
-		return nil, errorf(404, "tenant-not-found", "", "Tenant %s not found.", id)
+		return nil, tenantNotFound("")
 	}
 	return t, nil
 }
@@ -33,7 +33,14 @@ func (e *Emulator) handleGetTenant(w http.ResponseWriter, r *http.Request) {
 		writeError(w, err)
 		return
 	}
-	writeData(w, 200, t)
+	writeData(w, 200, tenantView{t.ID, t.Name, t.Configurations})
+}
+
+// tenantView is the API's tenant object: the billing state is the emulator's, set through the control API.
+type tenantView struct {
+	ID             string                  `json:"id"`
+	Name           string                  `json:"name"`
+	Configurations []InstanceConfiguration `json:"instance_configurations"`
 }
 
 func (e *Emulator) handleMetricsIntegration(w http.ResponseWriter, r *http.Request) {
@@ -48,7 +55,7 @@ func (e *Emulator) handleMetricsIntegration(w http.ResponseWriter, r *http.Reque
 			return
 		}
 	}
-	writeError(w, errorf(400, "tenant-incapable-of-action", "", "Tenant %s has no instance able to export metrics.", t.ID))
+	writeError(w, noMetricsInstance())
 }
 
 func (e *Emulator) handleListKeys(w http.ResponseWriter, r *http.Request) {
