@@ -93,8 +93,9 @@ check "staging clone $(out staging_id) holds the snapshot's data" "$(out staging
 
 bad=$(write "$prod" '{"customers": [], "orders": 0, "oops": "DELETE ALL"}')
 echo "   a bad write wiped production (sha ${bad:0:12})"
-apply 3 "restore production from the pinned snapshot"
+apply 3 "restore production from the snapshot"
 check "production after the $(out restore_method)" "$prod" "$good"
+echo "   the snapshot taken just before the restore, the undo: $(out restore_undo_snapshot_id)"
 
 apply 4 "export the snapshot to a local file"
 echo "   $(out export_file): $(stat -c %s "$(out export_file)") bytes, sha256 $(out export_sha256 | cut -c1-12)..."
@@ -106,6 +107,16 @@ check "production after the upload" "$prod" "$good"
 echo "== outputs"
 terraform output -no-color | sed 's/^/   /'
 echo "== terraform plan after the story: $(tf plan -detailed-exitcode -var stage=5 >/dev/null 2>&1 && echo 'no changes' || echo 'CHANGES PENDING')"
+curl -fsS -X POST "$base/_emulator/clock/advance" -d '{"duration": "192h"}' > /dev/null
+restores=$(curl -fsS "$base/_emulator/stats" | jq '[.requests[] | select(.method == "POST" and (.route | test("/restore$|/upload$")))] | map(.count) | add')
+if tf plan -detailed-exitcode -var stage=5 > week-later.log 2>&1 && tf apply -auto-approve -var stage=5 >> week-later.log 2>&1; then
+  after=$(curl -fsS "$base/_emulator/stats" | jq '[.requests[] | select(.method == "POST" and (.route | test("/restore$|/upload$")))] | map(.count) | add')
+  echo "== a week later (emulator clock +8 days), the snapshot has expired: plan has no changes, apply sent $((after - restores)) restores or uploads"
+  [ "$after" = "$restores" ] || { echo "   a restore or upload ran again" >&2; exit 1; }
+  check "production a week later" "$prod" "$good"
+else
+  cat week-later.log; echo "== a week later the plan is not empty" >&2; exit 1
+fi
 echo "== terraform destroy"
 tf destroy -auto-approve -var stage=5 | grep -E 'Destroy complete|Warning: Snapshot' | sed 's/^/   /'
 applied=0

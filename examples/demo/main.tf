@@ -4,6 +4,7 @@
 #   3: a restore of production from the pinned snapshot, after a bad write
 #   4: an export of that snapshot to a local .backup file
 #   5: an upload of that file into production, after another bad write
+# Then a week passes: the snapshot expires, and the plan is still empty: nothing is restored or uploaded again.
 terraform {
   required_providers {
     aura = {
@@ -34,8 +35,9 @@ resource "aura_snapshot" "before_release" {
   triggers    = { release = "v1" }
 }
 
+# Listed once, at stage 2: every later restore and upload adds its undo snapshot to the list.
 data "aura_snapshots" "exportable" {
-  count           = var.stage >= 2 ? 1 : 0
+  count           = var.stage == 2 ? 1 : 0
   instance_id     = aura_instance.prod.id
   exportable_only = true
   depends_on      = [aura_snapshot.before_release]
@@ -55,8 +57,9 @@ resource "aura_instance_from_snapshot" "staging" {
 resource "aura_instance_restore" "rollback" {
   count             = var.stage >= 3 ? 1 : 0
   instance_id       = aura_instance.prod.id
-  snapshot_id       = aura_snapshot.before_release[0].snapshot_id # pinned, never "most recent"
+  snapshot_id       = aura_snapshot.before_release[0].snapshot_id
   confirm_overwrite = true
+  triggers          = { incident = "INC-1" } # change it to restore again; nothing else does
 }
 
 resource "aura_snapshot_export" "offsite" {
@@ -100,6 +103,10 @@ output "exportable_snapshots" {
 
 output "restore_method" {
   value = one(aura_instance_restore.rollback[*].method)
+}
+
+output "restore_undo_snapshot_id" {
+  value = one(aura_instance_restore.rollback[*].backup_snapshot_id)
 }
 
 output "export_file" {
