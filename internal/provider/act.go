@@ -230,9 +230,10 @@ func (pd *providerData) refreshAct(ctx context.Context, instanceID string, statu
 		return err
 	}
 	switch in.Status {
+	case "restoring", "overwriting", "loading":
 	case "loading failed":
 		*status = types.StringValue(actFailed)
-	case "running", "paused", "pausing":
+	default: // the act is over: the instance runs, or has moved on to another operation
 		*status = types.StringValue(actCompleted)
 		*finished = types.StringValue(pd.client.ServerNow().Format(time.RFC3339))
 	}

@@ -413,7 +413,13 @@ output "status" { value = aura_instance_restore.slow.status }
 // new scheduled one every day: each new id is recorded in place and nothing is restored.
 func TestAccInstanceRestore_mostRecentMovingRestoresNothing(t *testing.T) {
 	needsEmulator(t)
-	w := newCLIWorkdir(t, testAccSnapshotConfig("acc-restore-recent", "x")+`
+	w := newCLIWorkdir(t, testAccSnapshotConfig("acc-restore-recent", "x"))
+	t.Cleanup(func() { w.run("destroy") })
+	resetStats(t)
+	w.must("apply")
+	// Snapshot timestamps have whole seconds: the undo snapshot must be later than this one to be the newest.
+	testEmulator.AdvanceClock(2 * time.Second)
+	w.write(testAccSnapshotConfig("acc-restore-recent", "x") + `
 data "aura_snapshots" "recent" {
   instance_id     = aura_instance.test.id
   exportable_only = true
@@ -426,8 +432,6 @@ resource "aura_instance_restore" "test" {
 }
 output "id" { value = aura_instance.test.id }
 `)
-	t.Cleanup(func() { w.run("destroy") })
-	resetStats(t)
 	w.must("apply")
 	expectActs(t, "first apply", acts{Creates: 1, Restores: 1, Snapshots: 2})
 	z := putData(t, w.output("id"), map[string]any{"dataset": "Z, written after the restore"})

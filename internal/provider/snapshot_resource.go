@@ -175,7 +175,8 @@ func (r *snapshotResource) Read(ctx context.Context, req resource.ReadRequest, r
 	c := r.data.client
 	s, err := c.GetSnapshot(ctx, state.InstanceID.ValueString(), state.SnapshotID.ValueString())
 	if errors.Is(err, aura.ErrNotFound) { // expired, or its instance is gone
-		if state.OnExpiry.ValueString() == retakeOnExpiry {
+		// A snapshot never read (an import) does not exist; one read before has expired and is kept unless asked.
+		if state.OnExpiry.ValueString() == retakeOnExpiry || state.Timestamp.IsNull() {
 			resp.State.RemoveResource(ctx)
 			return
 		}

@@ -60,6 +60,12 @@ func TestAccSnapshot_createImportAndTriggers(t *testing.T) {
 				ImportStateVerify:       true,
 				ImportStateVerifyIgnore: []string{"triggers", "timeouts"},
 			},
+			{ // a snapshot that does not exist is not imported as an expired record
+				ResourceName:  "aura_snapshot.test",
+				ImportState:   true,
+				ImportStateId: "00000000/5e7cb4ef-9490-4965-9a15-ef454a4677f1",
+				ExpectError:   regexp.MustCompile(`Cannot import non-existent remote object`),
+			},
 			{
 				Config: testAccSnapshotConfig("acc-snap", "two"),
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
