@@ -75,7 +75,7 @@ func (r *databaseUploadResource) Schema(ctx context.Context, _ resource.SchemaRe
 			"source_sha256":      schema.StringAttribute{Computed: true, MarkdownDescription: "SHA-256 of the file uploaded.", PlanModifiers: keep},
 			"status":             actStatusAttribute("upload"),
 			"uploaded_at":        schema.StringAttribute{Computed: true, MarkdownDescription: "When the instance was seen running with the uploaded data (RFC 3339).", PlanModifiers: keep},
-			"timeouts":           timeouts.Attributes(ctx, timeouts.Opts{Create: true}),
+			"timeouts":           timeoutsAttribute(ctx, false, false),
 		},
 	}
 }

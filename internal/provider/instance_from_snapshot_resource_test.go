@@ -196,7 +196,7 @@ resource "aura_instance_from_snapshot" "clone" {
   source_snapshot_id = %q
 }
 `, created.ID, diff),
-				ExpectError: regexp.MustCompile(`(?s)not exportable.*differential snapshots never are`),
+				ExpectError: regexp.MustCompile(`(?s)not exportable.*differential snapshots are never exportable`),
 			},
 		},
 	})

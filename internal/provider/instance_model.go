@@ -190,7 +190,7 @@ func instanceSchema(ctx context.Context, clone bool) schema.Schema {
 				Computed: true, MarkdownDescription: "Creation time (RFC 3339).",
 				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
 			},
-			"timeouts": timeouts.Attributes(ctx, timeouts.Opts{Create: true, Update: true, Delete: true}),
+			"timeouts": timeoutsAttribute(ctx, true, true),
 		},
 	}
 	if clone {

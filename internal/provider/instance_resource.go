@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"strings"
-	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
@@ -21,12 +20,6 @@ var (
 	_ resource.ResourceWithImportState  = (*instanceResource)(nil)
 	_ resource.ResourceWithModifyPlan   = (*instanceResource)(nil)
 	_ resource.ResourceWithUpgradeState = (*instanceResource)(nil)
-)
-
-const (
-	defaultCreateTimeout = 30 * time.Minute
-	defaultUpdateTimeout = 30 * time.Minute
-	defaultDeleteTimeout = 20 * time.Minute
 )
 
 // instanceResource serves aura_instance and, with clone set, aura_instance_from_snapshot.
@@ -87,7 +80,7 @@ func (r *instanceResource) Create(ctx context.Context, req resource.CreateReques
 		body.GraphAnalyticsPlugin = plan.GraphAnalyticsPlugin.ValueBoolPointer()
 	}
 	if r.clone {
-		if !checkCloneSource(ctx, c, plan.SourceInstanceID.ValueString(), plan.SourceSnapshotID.ValueString(), &resp.Diagnostics) {
+		if !r.data.checkCloneSource(ctx, plan.SourceInstanceID.ValueString(), plan.SourceSnapshotID.ValueString(), &resp.Diagnostics) {
 			return
 		}
 		body.SourceInstanceID = knownString(plan.SourceInstanceID)
@@ -197,34 +190,13 @@ func (r *instanceResource) transition(ctx context.Context, id string, action fun
 	return r.data.client.AwaitInstance(ctx, id, want)
 }
 
-// checkCloneSource refuses a clone whose snapshot Aura would refuse, before anything is created.
-func checkCloneSource(ctx context.Context, c *aura.Client, sourceID, snapshotID string, diags *diag.Diagnostics) bool {
-	if _, err := c.GetInstance(ctx, sourceID); err != nil {
+// checkCloneSource refuses a clone whose source Aura would refuse, before anything is created.
+func (pd *providerData) checkCloneSource(ctx context.Context, sourceID, snapshotID string, diags *diag.Diagnostics) bool {
+	if _, err := pd.client.GetInstance(ctx, sourceID); err != nil {
 		diags.AddAttributeError(path.Root("source_instance_id"), "Source instance not found", err.Error())
 		return false
 	}
-	if snapshotID == "" {
-		return true
-	}
-	s, err := c.GetSnapshot(ctx, sourceID, snapshotID)
-	switch {
-	case errors.Is(err, aura.ErrNotFound):
-		diags.AddAttributeError(path.Root("source_snapshot_id"), "Snapshot not usable",
-			fmt.Sprintf("Snapshot %s is not a snapshot of instance %s, or it has expired.", snapshotID, sourceID))
-		return false
-	case err != nil:
-		diags.AddError("Reading the source snapshot failed", err.Error())
-		return false
-	case s.Status != "Completed":
-		diags.AddAttributeError(path.Root("source_snapshot_id"), "Snapshot not usable",
-			fmt.Sprintf("Snapshot %s is %s; only Completed snapshots can seed an instance.", snapshotID, s.Status))
-		return false
-	case !s.Exportable:
-		diags.AddAttributeError(path.Root("source_snapshot_id"), "Snapshot not exportable",
-			fmt.Sprintf("Snapshot %s of instance %s is not exportable (differential snapshots never are, and full ones only within their exportable window), so it cannot seed a new instance. Pick an exportable snapshot, for example from data.aura_snapshots with exportable_only = true.", snapshotID, sourceID))
-		return false
-	}
-	return true
+	return snapshotID == "" || pd.checkSnapshot(ctx, sourceID, snapshotID, forClone, path.Root("source_snapshot_id"), diags)
 }
 
 func (r *instanceResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {

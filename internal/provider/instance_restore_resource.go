@@ -2,7 +2,6 @@ package provider
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"time"
 
@@ -13,8 +12,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/types"
-
-	"github.com/aura-terraform/terraform-provider-aura/internal/aura"
 )
 
 var (
@@ -78,7 +75,7 @@ func (r *instanceRestoreResource) Schema(ctx context.Context, _ resource.SchemaR
 			"status": actStatusAttribute("restore"),
 			"completed_at": schema.StringAttribute{Computed: true, MarkdownDescription: "When the instance was seen running again with the restored data (RFC 3339).",
 				PlanModifiers: keep},
-			"timeouts": timeouts.Attributes(ctx, timeouts.Opts{Create: true}),
+			"timeouts": timeoutsAttribute(ctx, false, false),
 		},
 	}
 }
@@ -134,7 +131,11 @@ func (r *instanceRestoreResource) Create(ctx context.Context, req resource.Creat
 	if snapshot != "" && source == target {
 		method = "restore"
 	}
-	if !r.checkSource(ctx, c, method, source, snapshot, resp) {
+	use := forOverwrite
+	if method == "restore" {
+		use = forRestore
+	}
+	if snapshot != "" && !r.data.checkSnapshot(ctx, source, snapshot, use, path.Root("snapshot_id"), &resp.Diagnostics) {
 		return
 	}
 	if _, err := c.WaitForInstance(ctx, target, "running"); err != nil {
@@ -169,32 +170,6 @@ func (r *instanceRestoreResource) Create(ctx context.Context, req resource.Creat
 	status, finished := r.data.awaitAct(ctx, target, method, &resp.Diagnostics)
 	state.Status, state.CompletedAt = types.StringValue(status), finished
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
-}
-
-// checkSource refuses, before anything is sent, a snapshot Aura would refuse.
-func (r *instanceRestoreResource) checkSource(ctx context.Context, c *aura.Client, method, source, snapshot string, resp *resource.CreateResponse) bool {
-	if snapshot == "" {
-		return true
-	}
-	s, err := c.GetSnapshot(ctx, source, snapshot)
-	switch {
-	case errors.Is(err, aura.ErrNotFound):
-		resp.Diagnostics.AddAttributeError(path.Root("snapshot_id"), "Snapshot not found",
-			fmt.Sprintf("Instance %s has no snapshot %s; it may have expired, or belong to another instance (set source_instance_id).", source, snapshot))
-		return false
-	case err != nil:
-		resp.Diagnostics.AddError("Reading the snapshot failed", err.Error())
-		return false
-	case s.Status != "Completed":
-		resp.Diagnostics.AddAttributeError(path.Root("snapshot_id"), "Snapshot not completed",
-			fmt.Sprintf("Snapshot %s is %s; only Completed snapshots can be restored.", snapshot, s.Status))
-		return false
-	case method == "overwrite" && !s.Exportable:
-		resp.Diagnostics.AddAttributeError(path.Root("snapshot_id"), "Snapshot not exportable",
-			fmt.Sprintf("Snapshot %s of instance %s is not exportable, and an overwrite from another instance needs an exportable snapshot (differential snapshots never are; full ones only within their exportable window).", snapshot, source))
-		return false
-	}
-	return true
 }
 
 // Read brings a pending restore up to date; a finished one is history and is handed back unchanged.

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"regexp"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/datasourcevalidator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
@@ -16,9 +15,8 @@ import (
 )
 
 var (
-	_          datasource.DataSourceWithConfigure        = (*snapshotDataSource)(nil)
-	_          datasource.DataSourceWithConfigValidators = (*snapshotDataSource)(nil)
-	dateRegexp                                           = regexp.MustCompile(`^\d{4}-\d{2}-\d{2}$`)
+	_ datasource.DataSourceWithConfigure        = (*snapshotDataSource)(nil)
+	_ datasource.DataSourceWithConfigValidators = (*snapshotDataSource)(nil)
 )
 
 type snapshotDataSource struct{ data *providerData }

@@ -2,7 +2,6 @@ package provider
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -63,7 +62,7 @@ func (r *snapshotExportResource) Schema(ctx context.Context, _ resource.SchemaRe
 			"size_bytes":  schema.Int64Attribute{Computed: true, MarkdownDescription: "Size of the file."},
 			"sha256":      schema.StringAttribute{Computed: true, MarkdownDescription: "SHA-256 of the file, as announced by the API and checked after the download."},
 			"exported_at": schema.StringAttribute{Computed: true, MarkdownDescription: "When the file was written (RFC 3339)."},
-			"timeouts":    timeouts.Attributes(ctx, timeouts.Opts{Create: true}),
+			"timeouts":    timeoutsAttribute(ctx, false, false),
 		},
 	}
 }
@@ -88,7 +87,7 @@ func (r *snapshotExportResource) Create(ctx context.Context, req resource.Create
 		resp.Diagnostics.AddAttributeError(path.Root("path"), "No such directory", fmt.Sprintf("The directory of %s does not exist.", dest))
 		return
 	}
-	if !r.checkExportable(ctx, instanceID, snapshotID, resp) {
+	if !r.data.checkSnapshot(ctx, instanceID, snapshotID, forExport, path.Root("snapshot_id"), &resp.Diagnostics) {
 		return
 	}
 	x, err := c.ExportSnapshot(ctx, instanceID, snapshotID)
@@ -105,39 +104,6 @@ func (r *snapshotExportResource) Create(ctx context.Context, req resource.Create
 	state.Format, state.SizeBytes, state.SHA256 = types.StringValue(x.Format), types.Int64Value(x.SizeBytes), types.StringValue(x.SHA256)
 	state.ExportedAt = types.StringValue(time.Now().UTC().Format(time.RFC3339))
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
-}
-
-// checkExportable names why a snapshot cannot be exported before asking the API.
-func (r *snapshotExportResource) checkExportable(ctx context.Context, instanceID, snapshotID string, resp *resource.CreateResponse) bool {
-	c := r.data.client
-	s, err := c.GetSnapshot(ctx, instanceID, snapshotID)
-	if errors.Is(err, aura.ErrNotFound) {
-		resp.Diagnostics.AddAttributeError(path.Root("snapshot_id"), "Snapshot not found",
-			fmt.Sprintf("Instance %s has no snapshot %s; it may have expired.", instanceID, snapshotID))
-		return false
-	}
-	if err != nil {
-		resp.Diagnostics.AddError("Reading the snapshot failed", err.Error())
-		return false
-	}
-	if s.Exportable {
-		return true
-	}
-	reason := "it is outside its exportable window"
-	in, ierr := c.GetInstance(ctx, instanceID)
-	switch {
-	case s.Status != "Completed":
-		reason = fmt.Sprintf("it is %s, not Completed", s.Status)
-	case ierr == nil:
-		if _, until := aura.SnapshotWindows(in.Type, "5", *s); until == nil && s.Profile == "Scheduled" {
-			reason = "it is a differential snapshot, and differential snapshots are never exportable"
-		} else if until != nil {
-			reason = "its exportable window ended at " + until.Format(time.RFC3339)
-		}
-	}
-	resp.Diagnostics.AddAttributeError(path.Root("snapshot_id"), "Snapshot not exportable",
-		fmt.Sprintf("Snapshot %s of instance %s cannot be exported: %s. Pick one from data.aura_snapshots with exportable_only = true.", snapshotID, instanceID, reason))
-	return false
 }
 
 // Read checks the local file: missing or changed, it leaves state so that the plan downloads it again.

@@ -98,7 +98,7 @@ func (r *snapshotResource) Schema(ctx context.Context, _ resource.SchemaRequest,
 			"exportable":       schema.BoolAttribute{Computed: true, MarkdownDescription: "Whether the snapshot can be exported, cloned from or used to overwrite another instance now."},
 			"restorable_until": schema.StringAttribute{Computed: true, MarkdownDescription: "When the snapshot expires, derived from the instance type and Aura's published retention table; null for free-db (only the latest is kept).", PlanModifiers: keep},
 			"exportable_until": schema.StringAttribute{Computed: true, MarkdownDescription: "Until when it stays exportable, from the same table.", PlanModifiers: keep},
-			"timeouts":         timeouts.Attributes(ctx, timeouts.Opts{Create: true}),
+			"timeouts":         timeoutsAttribute(ctx, false, false),
 		},
 	}
 }
