@@ -1,11 +1,8 @@
 package provider
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
 	"fmt"
-	"net/http"
 	"testing"
 	"time"
 
@@ -15,58 +12,6 @@ import (
 	"github.com/aura-terraform/terraform-provider-aura/internal/aura"
 	"github.com/aura-terraform/terraform-provider-aura/internal/emulator"
 )
-
-// slowEmulator is an emulator of its own whose operations outlast terraform's start-up, so that a destroy
-// right after an operation meets it still running, as it can on Aura, where operations take minutes.
-func slowEmulator(t *testing.T) (*emulator.Emulator, *aura.Client) {
-	t.Helper()
-	cfg := emulator.DefaultConfig()
-	cfg.Listen, cfg.RateLimit, cfg.Transition = "127.0.0.1:0", 0, 4*time.Second
-	e, err := emulator.New(cfg)
-	if err == nil {
-		err = e.Start()
-	}
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { e.Close() })
-	c, err := aura.New(aura.Config{BaseURL: e.BaseURL(), ClientID: e.ClientID(), ClientSecret: e.ClientSecret(),
-		PollMin: 50 * time.Millisecond, PollMax: 200 * time.Millisecond, RequestsPerMinute: 100000})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return e, c
-}
-
-// providerBlock points the provider at an emulator other than the shared one.
-func providerBlock(e *emulator.Emulator) string {
-	return fmt.Sprintf(`
-provider "aura" {
-  base_url      = %q
-  client_id     = %q
-  client_secret = %q
-  tenant_id     = %q
-}
-`, e.BaseURL(), e.ClientID(), e.ClientSecret(), e.TenantID())
-}
-
-// slowControl calls the control API of the slow emulator (control() serves the shared one).
-func slowControl(t *testing.T, e *emulator.Emulator, method, path string, body, out any) {
-	t.Helper()
-	raw, _ := json.Marshal(body)
-	req, _ := http.NewRequest(method, e.BaseURL()+path, bytes.NewReader(raw))
-	res, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer res.Body.Close()
-	if res.StatusCode >= 300 {
-		t.Fatalf("%s %s: %d", method, path, res.StatusCode)
-	}
-	if out != nil && json.NewDecoder(res.Body).Decode(out) != nil {
-		t.Fatalf("%s %s: not JSON", method, path)
-	}
-}
 
 // deleteAnswers counts the emulator's answers to DELETE /v1/instances/{id} by status.
 func deleteAnswers(t *testing.T, e *emulator.Emulator) map[int]int {
@@ -93,7 +38,7 @@ func deleteAnswers(t *testing.T, e *emulator.Emulator) map[int]int {
 // console, another run, or an operation Aura still reports, at the moment of the destroy.
 func TestAccInstance_destroyRightAfterAnOperation(t *testing.T) {
 	needsEmulator(t)
-	e, c := slowEmulator(t)
+	e, c := slowEmulator(t, 4*time.Second)
 	config := providerBlock(e)
 	ops := []string{"resize", "pause", "resume", "restore", "overwrite"}
 	for _, op := range ops {

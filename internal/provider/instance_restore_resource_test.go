@@ -16,7 +16,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
 	"github.com/aura-terraform/terraform-provider-aura/internal/aura"
-	"github.com/aura-terraform/terraform-provider-aura/internal/emulator"
 )
 
 // Write X, snapshot, write Y, restore: the data is X again.
@@ -325,22 +324,8 @@ output "status" { value = aura_instance_restore.rollback.status }
 // than that, and then nothing is overwritten.
 func TestAccInstanceRestore_timeoutAfterAcceptanceIsNotResent(t *testing.T) {
 	needsEmulator(t)
-	cfg := emulator.DefaultConfig()
-	cfg.Listen, cfg.RateLimit, cfg.Transition = "127.0.0.1:0", 0, 3*time.Second
-	slow, err := emulator.New(cfg)
-	if err == nil {
-		err = slow.Start()
-	}
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { slow.Close() })
+	slow, c := slowEmulator(t, 3*time.Second)
 	ctx := context.Background()
-	c, err := aura.New(aura.Config{BaseURL: slow.BaseURL(), ClientID: slow.ClientID(), ClientSecret: slow.ClientSecret(),
-		PollMin: 50 * time.Millisecond, PollMax: 200 * time.Millisecond, RequestsPerMinute: 100000})
-	if err != nil {
-		t.Fatal(err)
-	}
 	created, err := c.CreateInstance(ctx, aura.CreateInstanceRequest{Name: "acc-slow", TenantID: slow.TenantID(), Type: "professional-db",
 		Version: "5", Region: "europe-west1", CloudProvider: "gcp", Memory: "2GB"})
 	if err != nil {
@@ -357,13 +342,7 @@ func TestAccInstanceRestore_timeoutAfterAcceptanceIsNotResent(t *testing.T) {
 		t.Fatal(err)
 	}
 	config := func(backup bool) string {
-		return fmt.Sprintf(`
-provider "aura" {
-  base_url      = %q
-  client_id     = %q
-  client_secret = %q
-  tenant_id     = %q
-}
+		return providerBlock(slow) + fmt.Sprintf(`
 resource "aura_instance_restore" "slow" {
   instance_id       = %q
   snapshot_id       = %q
@@ -372,7 +351,7 @@ resource "aura_instance_restore" "slow" {
   timeouts          = { create = "2s" }
 }
 output "status" { value = aura_instance_restore.slow.status }
-`, slow.BaseURL(), slow.ClientID(), slow.ClientSecret(), slow.TenantID(), created.ID, snap, backup)
+`, created.ID, snap, backup)
 	}
 	w := newCLIWorkdir(t, config(true))
 	out, code := w.run("apply")

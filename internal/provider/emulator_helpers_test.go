@@ -1,0 +1,66 @@
+package provider
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"testing"
+	"time"
+
+	"github.com/aura-terraform/terraform-provider-aura/internal/aura"
+	"github.com/aura-terraform/terraform-provider-aura/internal/emulator"
+)
+
+// slowEmulator is an emulator of its own whose operations last transition, as they can last minutes on Aura:
+// long enough for a destroy to meet an operation still running, or for a wait to time out. It comes with a
+// client for setting the scene.
+func slowEmulator(t *testing.T, transition time.Duration) (*emulator.Emulator, *aura.Client) {
+	t.Helper()
+	cfg := emulator.DefaultConfig()
+	cfg.Listen, cfg.RateLimit, cfg.Transition = "127.0.0.1:0", 0, transition
+	e, err := emulator.New(cfg)
+	if err == nil {
+		err = e.Start()
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { e.Close() })
+	c, err := aura.New(aura.Config{BaseURL: e.BaseURL(), ClientID: e.ClientID(), ClientSecret: e.ClientSecret(),
+		PollMin: 50 * time.Millisecond, PollMax: 200 * time.Millisecond, RequestsPerMinute: 100000})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return e, c
+}
+
+// providerBlock points the provider at an emulator other than the shared one.
+func providerBlock(e *emulator.Emulator) string {
+	return fmt.Sprintf(`
+provider "aura" {
+  base_url      = %q
+  client_id     = %q
+  client_secret = %q
+  tenant_id     = %q
+}
+`, e.BaseURL(), e.ClientID(), e.ClientSecret(), e.TenantID())
+}
+
+// slowControl calls the control API of the slow emulator (control() serves the shared one).
+func slowControl(t *testing.T, e *emulator.Emulator, method, path string, body, out any) {
+	t.Helper()
+	raw, _ := json.Marshal(body)
+	req, _ := http.NewRequest(method, e.BaseURL()+path, bytes.NewReader(raw))
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	if res.StatusCode >= 300 {
+		t.Fatalf("%s %s: %d", method, path, res.StatusCode)
+	}
+	if out != nil && json.NewDecoder(res.Body).Decode(out) != nil {
+		t.Fatalf("%s %s: not JSON", method, path)
+	}
+}
