@@ -40,19 +40,13 @@ type snapshotResource struct{ data *providerData }
 
 func NewSnapshotResource() resource.Resource { return &snapshotResource{} }
 
+// snapshotResourceModel is a snapshot as the data sources show it, plus what the resource is asked to do.
 type snapshotResourceModel struct {
+	snapshotModel
 	ID                types.String   `tfsdk:"id"`
-	InstanceID        types.String   `tfsdk:"instance_id"`
 	Triggers          types.Map      `tfsdk:"triggers"`
 	WaitForCompletion types.Bool     `tfsdk:"wait_for_completion"`
 	OnExpiry          types.String   `tfsdk:"on_expiry"`
-	SnapshotID        types.String   `tfsdk:"snapshot_id"`
-	Profile           types.String   `tfsdk:"profile"`
-	Status            types.String   `tfsdk:"status"`
-	Timestamp         types.String   `tfsdk:"timestamp"`
-	Exportable        types.Bool     `tfsdk:"exportable"`
-	RestorableUntil   types.String   `tfsdk:"restorable_until"`
-	ExportableUntil   types.String   `tfsdk:"exportable_until"`
 	Timeouts          timeouts.Value `tfsdk:"timeouts"`
 }
 
@@ -108,10 +102,8 @@ func (r *snapshotResource) Configure(_ context.Context, req resource.ConfigureRe
 }
 
 func (m *snapshotResourceModel) fromAPI(instType string, s *aura.Snapshot) {
-	sm := newSnapshotModel(instType, "5", *s) // on-demand windows do not depend on the version
+	m.snapshotModel = newSnapshotModel(instType, "5", *s) // on-demand windows do not depend on the version
 	m.ID = types.StringValue(s.InstanceID + "/" + s.SnapshotID)
-	m.InstanceID, m.SnapshotID, m.Profile, m.Status = sm.InstanceID, sm.SnapshotID, sm.Profile, sm.Status
-	m.Timestamp, m.Exportable, m.RestorableUntil, m.ExportableUntil = sm.Timestamp, sm.Exportable, sm.RestorableUntil, sm.ExportableUntil
 }
 
 func (r *snapshotResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
