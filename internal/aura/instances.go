@@ -9,7 +9,7 @@ import (
 	"time"
 )
 
-// Instance is the API's instance object (README A.4). It has no version: callers keep the one they configured.
+// Instance is the API's instance object (api/README.md A.4). It has no version: callers keep the one they configured.
 type Instance struct {
 	ID                    string  `json:"id"`
 	Name                  string  `json:"name"`

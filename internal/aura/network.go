@@ -6,7 +6,7 @@ import (
 	"net/url"
 )
 
-// NetworkAccess is a network access configuration (README C.1, the project's extension).
+// NetworkAccess is a network access configuration (api/README.md C.1, the project's extension).
 type NetworkAccess struct {
 	ID                   string   `json:"id"`
 	TenantID             string   `json:"tenant_id"`

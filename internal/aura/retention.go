@@ -7,7 +7,7 @@ import (
 
 const day = 24 * time.Hour
 
-// Windows of README B's table (the published Aura retention): how long snapshots stay restorable (listed)
+// Windows of the table of api/README.md B (the published Aura retention): how long snapshots stay restorable (listed)
 // and exportable, by instance type, version and profile.
 type retention struct {
 	scheduledRestorable, scheduledExportable time.Duration

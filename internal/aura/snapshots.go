@@ -7,7 +7,7 @@ import (
 	"time"
 )
 
-// Snapshot is the API's snapshot object (README A.5).
+// Snapshot is the API's snapshot object (api/README.md A.5).
 type Snapshot struct {
 	SnapshotID string `json:"snapshot_id"`
 	InstanceID string `json:"instance_id"`

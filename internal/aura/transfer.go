@@ -12,7 +12,7 @@ import (
 	"path/filepath"
 )
 
-// Export is where to download a snapshot (README C.2).
+// Export is where to download a snapshot (api/README.md C.2).
 type Export struct {
 	DownloadURL string `json:"download_url"`
 	ExpiresAt   string `json:"expires_at"`
@@ -78,7 +78,7 @@ func (c *Client) downloadOnce(ctx context.Context, x *Export, dest string) error
 	return os.Rename(tmp.Name(), dest)
 }
 
-// Upload replaces the instance's data with a backup file (README C.3). The file's extension names its kind.
+// Upload replaces the instance's data with a backup file (api/README.md C.3). The file's extension names its kind.
 // It is a POST: never re-sent after an unclear outcome.
 func (c *Client) Upload(ctx context.Context, instanceID, path string) error {
 	f, err := os.Open(path)

@@ -7,7 +7,7 @@ import (
 	"time"
 )
 
-// handleToken is the OAuth client-credentials grant of README A.2.
+// handleToken is the OAuth client-credentials grant of api/README.md A.2.
 func (e *Emulator) handleToken(w http.ResponseWriter, r *http.Request) {
 	id, secret, ok := r.BasicAuth()
 	if err := r.ParseForm(); err != nil || r.PostForm.Get("grant_type") != "client_credentials" {

@@ -6,7 +6,7 @@ import (
 	"time"
 )
 
-// Enumerations of README part A.4. They are the emulator's validation tables.
+// Enumerations of api/README.md A.4. They are the emulator's validation tables.
 var (
 	instanceTypes  = []string{"free-db", "professional-db", "business-critical", "enterprise-db", "professional-ds", "enterprise-ds"}
 	cloudProviders = []string{"gcp", "aws", "azure"}
@@ -33,7 +33,7 @@ func gigabytes(s string) int {
 	return n
 }
 
-// InstanceConfiguration is one combination a tenant may create (README A.3).
+// InstanceConfiguration is one combination a tenant may create (api/README.md A.3).
 type InstanceConfiguration struct {
 	CloudProvider string `json:"cloud_provider"`
 	Region        string `json:"region"`
@@ -73,7 +73,7 @@ var seedVersions = map[string][]string{
 
 func storageFor(memory string) string { return strconv.Itoa(2*gigabytes(memory)) + "GB" }
 
-// seedConfigurations covers every type of README B in two regions of each cloud; free-db only where Aura
+// seedConfigurations covers every type of api/README.md B in two regions of each cloud; free-db only where Aura
 // offers it (gcp europe-west1, 1GB).
 func seedConfigurations() []InstanceConfiguration {
 	var out []InstanceConfiguration
@@ -105,7 +105,7 @@ const (
 
 const day = 24 * time.Hour
 
-// windows returns how long a snapshot stays restorable (listed) and exportable, by README B's table.
+// windows returns how long a snapshot stays restorable (listed) and exportable, by the table of api/README.md B.
 // forever is used for free-db, whose only limit is "the latest one".
 func windows(instType, version, profile string, kind snapshotKind) (restorable, exportable time.Duration) {
 	if instType == "free-db" {
@@ -189,7 +189,7 @@ func nextScheduleAfter(instType, version string, t time.Time) (time.Time, bool) 
 	return time.Time{}, false
 }
 
-// exportFormat is README B's export format: AuraDB 5 backup, AuraDB 4 dump, AuraDS tar.
+// exportFormat is the export format of api/README.md B: AuraDB 5 backup, AuraDB 4 dump, AuraDS tar.
 func exportFormat(instType, version string) string {
 	if strings.HasSuffix(instType, "-ds") {
 		return "tar"

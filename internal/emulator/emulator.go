@@ -1,4 +1,4 @@
-// Package emulator is a self-contained emulator of the Aura management API (README parts A and C) with a
+// Package emulator is a self-contained emulator of the Aura management API (api/README.md parts A and C) with a
 // control API for tests (part D). It runs in-process (acceptance tests) or as cmd/aura-emulator.
 package emulator
 

@@ -219,7 +219,7 @@ func (e *Emulator) validateCreate(req *createInstanceRequest) (*instance, *json.
 	return in, &data, nil
 }
 
-// sourceData resolves the data a clone or overwrite copies (README A.6): a given snapshot must belong to the
+// sourceData resolves the data a clone or overwrite copies (api/README.md A.6): a given snapshot must belong to the
 // source, be Completed and exportable; without one, a fresh snapshot of the running source is taken.
 func (e *Emulator) sourceData(sourceID string, snapshotID *string) (*instance, *snapshot, *apiError) {
 	source, ok := e.st.Instances[sourceID]

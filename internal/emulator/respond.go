@@ -10,7 +10,7 @@ import (
 	"strings"
 )
 
-// apiError is one entry of the errors envelope of README A.1.
+// apiError is one entry of the errors envelope of api/README.md A.1.
 type apiError struct {
 	Status  int    `json:"-"`
 	Message string `json:"message"`

@@ -29,7 +29,7 @@ func (h *harness) listWindow(id string, days int) (listed, exportable int, profi
 	return listed, exportable, profiles
 }
 
-// After 100 days every type lists exactly what README B's table keeps: whole hours in the window, fulls at
+// After 100 days every type lists exactly what the table of api/README.md B keeps: whole hours in the window, fulls at
 // 00:00 UTC, differentials on the other hours.
 func TestScheduledSnapshots_after100Days(t *testing.T) {
 	cases := []struct {

@@ -2,7 +2,7 @@ package provider
 
 import "regexp"
 
-// Enumerations of the Aura API (README A.4), used by plan-time validation.
+// Enumerations of the Aura API (api/README.md A.4), used by plan-time validation.
 var (
 	instanceTypes  = []string{"free-db", "professional-db", "business-critical", "enterprise-db", "professional-ds", "enterprise-ds"}
 	cloudProviders = []string{"gcp", "aws", "azure"}

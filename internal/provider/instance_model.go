@@ -217,7 +217,7 @@ func instanceSchema(ctx context.Context, clone bool) schema.Schema {
 	return s
 }
 
-// validateInstance checks the rules of README A.4 that a plan can know, naming the attribute and the
+// validateInstance checks the rules of api/README.md A.4 that a plan can know, naming the attribute and the
 // allowed values. Unknown values are skipped.
 func validateInstance(m *instanceModel, addError func(path.Path, string, string)) {
 	known := func(v types.String) bool { return !v.IsNull() && !v.IsUnknown() }

@@ -102,7 +102,7 @@ func (r *instanceRestoreResource) ModifyPlan(ctx context.Context, req resource.M
 	}
 	snapshot, since := r.data.snapshotOf(ctx, source, plan.SnapshotID)
 	inPlace := !plan.SnapshotID.IsNull() && (plan.SourceInstanceID.IsNull() || plan.SourceInstanceID.Equal(plan.InstanceID))
-	lost := "All data of the target is replaced by the source's; writes to the target since " + since + " are lost."
+	lost := "All data of the target now is lost: it becomes the source's data as of " + since + "."
 	if inPlace {
 		lost = "Writes since " + since + " are lost."
 	}

@@ -34,7 +34,7 @@ func listCalls(t *testing.T) int {
 	return n
 }
 
-// After more than the longest window, each type lists exactly what README B's table keeps, the derived
+// After more than the longest window, each type lists exactly what the table of api/README.md B keeps, the derived
 // windows agree with what the API reports, and every day of the window is listed exactly once per run.
 func TestSnapshotsListing_perTypeAfter100Days(t *testing.T) {
 	if testEmulator == nil {
