@@ -183,6 +183,20 @@ func backupNote(backup types.Bool) string {
 	return " backup_before = false: no snapshot of the target is taken first, so there is no undo."
 }
 
+// backupFor takes the undo snapshot when backup is true and returns its id (null without one); ok is false,
+// with the error reported, when it could not be taken: then the act must not be sent.
+func (pd *providerData) backupFor(ctx context.Context, backup types.Bool, instanceID, act string, diags *diag.Diagnostics) (id types.String, ok bool) {
+	if !backup.ValueBool() {
+		return types.StringNull(), true
+	}
+	taken, err := pd.takeBackup(ctx, instanceID)
+	if err != nil {
+		diags.AddError("No backup, no "+act, err.Error())
+		return types.StringNull(), false
+	}
+	return types.StringValue(taken), true
+}
+
 // takeBackup snapshots the target before an act and waits until the snapshot completed: an act is sent
 // only once its undo exists.
 func (pd *providerData) takeBackup(ctx context.Context, instanceID string) (string, error) {
@@ -214,6 +228,21 @@ func (pd *providerData) awaitAct(ctx context.Context, instanceID, act string, di
 			fmt.Sprintf("Aura accepted the %s of instance %s, but waiting for it to finish ended: %v. It is recorded with status = %q and will not be sent again; the next refresh brings status up to date.", act, instanceID, err, actPending))
 		return actPending, types.StringNull()
 	}
+}
+
+// readAct is Read of an act resource (model T): fields points at its target, status and finish time.
+func readAct[T any](ctx context.Context, pd *providerData, req resource.ReadRequest, resp *resource.ReadResponse, fields func(*T) (types.String, *types.String, *types.String)) {
+	var state T
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	target, status, finished := fields(&state)
+	if err := pd.refreshAct(ctx, target.ValueString(), status, finished); err != nil {
+		resp.Diagnostics.AddError("Reading the instance of the act failed", err.Error())
+		return
+	}
+	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
 }
 
 // refreshAct is Read for an act still pending: it asks the target whether the act has finished. A finished

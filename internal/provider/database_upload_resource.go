@@ -145,14 +145,9 @@ func (r *databaseUploadResource) Create(ctx context.Context, req resource.Create
 		return
 	}
 	state := plan
-	state.BackupSnapshotID = types.StringNull()
-	if plan.BackupBefore.ValueBool() {
-		id, err := r.data.takeBackup(ctx, instanceID)
-		if err != nil {
-			resp.Diagnostics.AddError("No backup, no upload", err.Error())
-			return
-		}
-		state.BackupSnapshotID = types.StringValue(id)
+	var ok bool
+	if state.BackupSnapshotID, ok = r.data.backupFor(ctx, plan.BackupBefore, instanceID, "upload", &resp.Diagnostics); !ok {
+		return
 	}
 	// An unclear upload was taken if the instance is loading: then it goes into state and is waited for.
 	if err = c.Act(ctx, instanceID, func() error { return c.Upload(ctx, instanceID, source) }, "loading"); err != nil {
@@ -206,16 +201,9 @@ func (r *databaseUploadResource) uploadError(ctx context.Context, in *aura.Insta
 
 // Read brings a pending upload up to date; a finished one is history and is handed back unchanged.
 func (r *databaseUploadResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
-	var state databaseUploadModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	if err := r.data.refreshAct(ctx, state.InstanceID.ValueString(), &state.Status, &state.UploadedAt); err != nil {
-		resp.Diagnostics.AddError("Reading the instance of the upload failed", err.Error())
-		return
-	}
-	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+	readAct(ctx, r.data, req, resp, func(m *databaseUploadModel) (types.String, *types.String, *types.String) {
+		return m.InstanceID, &m.Status, &m.UploadedAt
+	})
 }
 
 // Update records changed inputs and settings; it never uploads.

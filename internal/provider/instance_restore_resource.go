@@ -143,14 +143,9 @@ func (r *instanceRestoreResource) Create(ctx context.Context, req resource.Creat
 		return
 	}
 	state := plan
-	state.BackupSnapshotID = types.StringNull()
-	if plan.BackupBefore.ValueBool() {
-		id, err := r.data.takeBackup(ctx, target)
-		if err != nil {
-			resp.Diagnostics.AddError("No backup, no "+method, err.Error())
-			return
-		}
-		state.BackupSnapshotID = types.StringValue(id)
+	var ok bool
+	if state.BackupSnapshotID, ok = r.data.backupFor(ctx, plan.BackupBefore, target, method, &resp.Diagnostics); !ok {
+		return
 	}
 	var err error
 	if method == "restore" {
@@ -174,16 +169,9 @@ func (r *instanceRestoreResource) Create(ctx context.Context, req resource.Creat
 
 // Read brings a pending restore up to date; a finished one is history and is handed back unchanged.
 func (r *instanceRestoreResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
-	var state instanceRestoreModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	if err := r.data.refreshAct(ctx, state.InstanceID.ValueString(), &state.Status, &state.CompletedAt); err != nil {
-		resp.Diagnostics.AddError("Reading the restored instance failed", err.Error())
-		return
-	}
-	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+	readAct(ctx, r.data, req, resp, func(m *instanceRestoreModel) (types.String, *types.String, *types.String) {
+		return m.InstanceID, &m.Status, &m.CompletedAt
+	})
 }
 
 // Update records changed inputs and settings; it never restores.
