@@ -183,7 +183,7 @@ func (p *auraProvider) Resources(context.Context) []func() resource.Resource {
 		NewInstanceFromSnapshotResource,
 		NewSnapshotResource,
 		NewInstanceRestoreResource,
-		NewNetworkAccessResource,
+		NewNetworkAccessConfigurationResource,
 		NewSnapshotExportResource,
 		NewDatabaseUploadResource,
 	}
