@@ -273,7 +273,9 @@ func injectFault(t *testing.T, spec map[string]any) {
 func TestAccProvider_maxRetries(t *testing.T) {
 	needsEmulator(t)
 	t.Setenv("AURA_MAX_RETRIES", "0")
-	unavailableOnce := func() { injectFault(t, map[string]any{"method": "GET", "path": "^/v1/tenants$", "status": 503, "count": 1}) }
+	unavailableOnce := func() {
+		injectFault(t, map[string]any{"method": "GET", "path": "^/v1/tenants$", "status": 503, "count": 1})
+	}
 	resource.Test(t, resource.TestCase{
 		PreCheck:                 func() { testAccPreCheck(t) },
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
