@@ -26,3 +26,12 @@ func needsAcc(t *testing.T) {
 		t.Skipf("acceptance tests skipped unless env '%s' set", resource.EnvTfAcc)
 	}
 }
+
+// failsToRead checks, in parallel with other tests, that reading config fails with the phrases in order.
+func failsToRead(t *testing.T, config string, phrases ...string) {
+	resource.ParallelTest(t, resource.TestCase{
+		PreCheck:                 func() { testAccPreCheck(t) },
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps:                    []resource.TestStep{{Config: config, ExpectError: wrapped(phrases...)}},
+	})
+}

@@ -35,12 +35,5 @@ data "aura_instance" "test" {
 }
 
 func TestAccInstanceDataSource_unknownIDFails(t *testing.T) {
-	resource.ParallelTest(t, resource.TestCase{
-		PreCheck:                 func() { testAccPreCheck(t) },
-		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-		Steps: []resource.TestStep{{
-			Config:      `data "aura_instance" "missing" { id = "0000dead" }`,
-			ExpectError: wrapped("Reading the Aura instance failed", "0000dead"),
-		}},
-	})
+	failsToRead(t, `data "aura_instance" "missing" { id = "0000dead" }`, "Reading the Aura instance failed", "0000dead")
 }

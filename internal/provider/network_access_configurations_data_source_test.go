@@ -72,12 +72,5 @@ output "listed_as_managed" {
 
 func TestAccNetworkAccessConfigurationsDataSource_unknownTenantFails(t *testing.T) {
 	needsEmulator(t)
-	resource.ParallelTest(t, resource.TestCase{
-		PreCheck:                 func() { testAccPreCheck(t) },
-		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-		Steps: []resource.TestStep{{
-			Config:      `data "aura_network_access_configurations" "elsewhere" { tenant_id = "00000000-0000-0000-0000-000000000000" }`,
-			ExpectError: wrapped("Listing network access configurations failed", "404"),
-		}},
-	})
+	failsToRead(t, `data "aura_network_access_configurations" "elsewhere" { tenant_id = "00000000-0000-0000-0000-000000000000" }`, "Listing network access configurations failed", "404")
 }

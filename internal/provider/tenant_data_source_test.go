@@ -57,12 +57,5 @@ data "aura_tenant" "named" {
 }
 
 func TestAccTenantDataSource_unknownTenantFails(t *testing.T) {
-	resource.ParallelTest(t, resource.TestCase{
-		PreCheck:                 func() { testAccPreCheck(t) },
-		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-		Steps: []resource.TestStep{{
-			Config:      `data "aura_tenant" "missing" { id = "00000000-0000-0000-0000-000000000000" }`,
-			ExpectError: wrapped("Reading the Aura tenant failed", "404"),
-		}},
-	})
+	failsToRead(t, `data "aura_tenant" "missing" { id = "00000000-0000-0000-0000-000000000000" }`, "Reading the Aura tenant failed", "404")
 }
