@@ -220,12 +220,12 @@ var (
 
 // value is the attribute when set, else the environment variable; ok is false when neither is, or when either
 // is unusable (reported on diags).
-func (s setting[T]) value(attr attr.Value, fromAttr func() T, parse func(string) (T, error), diags *diag.Diagnostics) (v T, ok bool) {
+func (s setting[T]) value(configured attr.Value, fromAttr func() T, parse func(string) (T, error), diags *diag.Diagnostics) (v T, ok bool) {
 	switch {
-	case attr.IsUnknown():
+	case configured.IsUnknown():
 		addUnknownSetting(diags, s.attr, s.env)
 		return v, false
-	case !attr.IsNull():
+	case !configured.IsNull():
 		return fromAttr(), true
 	}
 	raw := os.Getenv(s.env)
