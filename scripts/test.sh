@@ -11,8 +11,9 @@ trap 'rm -rf "$dir"' EXIT
 export TF_ACC=1 TF_LOG=TRACE TF_ACC_LOG_PATH="$dir/terraform.log" AURA_AUDIT_SECRETS="$dir/secrets.txt"
 export TF_ACC_TERRAFORM_PATH="${TF_ACC_TERRAFORM_PATH:-$(command -v terraform)}"
 status=0
-# -v: the log lines of passing tests are searched too, not only those of failures.
-go test -race -count=1 -v -timeout 30m ${TEST_RUN:+-run "$TEST_RUN"} ./... > "$dir/output.txt" 2>&1 || status=$?
+# -v: the log lines of passing tests are searched too, not only those of failures. The parallel tests mostly wait
+# on Terraform and the emulator's transitions, so more of them than cores run at once (TEST_PARALLEL).
+go test -race -count=1 -v -parallel "${TEST_PARALLEL:-4}" -timeout 30m ${TEST_RUN:+-run "$TEST_RUN"} ./... > "$dir/output.txt" 2>&1 || status=$?
 grep -E '^(ok|FAIL|\?) ' "$dir/output.txt" || true
 if [ $status -ne 0 ]; then
   grep -E -- '--- FAIL|^\s+[A-Za-z0-9_]+\.go:[0-9]+:|^panic:|DATA RACE|^FAIL' "$dir/output.txt" | head -80
