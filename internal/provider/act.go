@@ -75,22 +75,6 @@ func actStatusAttribute(act string) schema.StringAttribute {
 	}
 }
 
-// mustBeTrue makes confirm_overwrite a deliberate act.
-type mustBeTrue struct{}
-
-func (mustBeTrue) Description(context.Context) string { return "must be true" }
-func (v mustBeTrue) MarkdownDescription(ctx context.Context) string {
-	return v.Description(ctx)
-}
-
-func (mustBeTrue) ValidateBool(_ context.Context, req validator.BoolRequest, resp *validator.BoolResponse) {
-	if req.ConfigValue.IsUnknown() || req.ConfigValue.ValueBool() {
-		return
-	}
-	resp.Diagnostics.AddAttributeError(req.Path, "Overwrite not confirmed",
-		fmt.Sprintf("%s must be true: this operation replaces all data of the instance. Allowed value: true.", req.Path))
-}
-
 // actPlanned tells whether this plan runs the act: a create, or a replacement because the triggers
 // changed. The announcement must come from this first plan: Terraform plans a replacement again as a create
 // and keeps only the errors of that second plan, so its warnings never show. For the same reason a

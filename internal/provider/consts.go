@@ -1,7 +1,5 @@
 package provider
 
-import "regexp"
-
 // Enumerations of the Aura API (api/README.md A.4), used by plan-time validation.
 var (
 	instanceTypes  = []string{"free-db", "professional-db", "business-critical", "enterprise-db", "professional-ds", "enterprise-ds"}
@@ -14,5 +12,3 @@ var (
 
 // cdcTypes are the types with change data capture and secondaries.
 var cdcTypes = []string{"business-critical", "enterprise-db"}
-
-func regexpMust(s string) *regexp.Regexp { return regexp.MustCompile(s) }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"path/filepath"
+	"regexp"
 	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
@@ -163,7 +164,7 @@ func (r *databaseUploadResource) Create(ctx context.Context, req resource.Create
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
 }
 
-var backupFileRegexp = regexpMust(`\.(backup|dump|tar)$`)
+var backupFileRegexp = regexp.MustCompile(`\.(backup|dump|tar)$`)
 
 // fileKindMismatch refuses, before sending anything, a file that cannot fit the instance. AuraDS takes .tar;
 // AuraDB takes .backup (version 5) or .dump (version 4): the API checks the version, which it does not return.

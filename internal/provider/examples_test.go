@@ -13,6 +13,7 @@ import (
 // no example in the docs is broken. The provider block comes from the environment (the emulator's URL).
 func TestAccExamples(t *testing.T) {
 	needsEmulator(t)
+	t.Parallel()
 	files, _ := filepath.Glob("../../examples/resources/*/resource.tf")
 	sources, _ := filepath.Glob("../../examples/data-sources/*/data-source.tf")
 	files = append(files, sources...)
@@ -25,7 +26,7 @@ func TestAccExamples(t *testing.T) {
 			t.Fatal(err)
 		}
 		t.Run(filepath.Base(filepath.Dir(file)), func(t *testing.T) {
-			resource.Test(t, resource.TestCase{
+			resource.ParallelTest(t, resource.TestCase{
 				PreCheck:                 func() { testAccPreCheck(t) },
 				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 				CheckDestroy:             testAccCheckInstanceDestroy,

@@ -17,6 +17,7 @@ import (
 // the one clear diagnostic, nothing crashes, and no state is written.
 func TestAccExtensions_unsupportedServer(t *testing.T) {
 	needsEmulator(t)
+	t.Parallel()
 	cfg := emulator.DefaultConfig()
 	cfg.Listen, cfg.RateLimit, cfg.Transition, cfg.NoExtensions = "127.0.0.1:0", 0, 100*time.Millisecond, true
 	e, err := emulator.New(cfg)
@@ -26,7 +27,7 @@ func TestAccExtensions_unsupportedServer(t *testing.T) {
 	if err := e.Start(); err != nil {
 		t.Fatal(err)
 	}
-	defer e.Close()
+	t.Cleanup(func() { _ = e.Close() }) // after the parallel subtests, which a defer would not wait for
 	provider := fmt.Sprintf(`
 provider "aura" {
   base_url      = %q
@@ -80,7 +81,7 @@ resource "aura_database_upload" "test" {
 	}
 	for name, config := range configs {
 		t.Run(name, func(t *testing.T) {
-			resource.Test(t, resource.TestCase{
+			resource.ParallelTest(t, resource.TestCase{
 				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 				Steps: []resource.TestStep{{
 					Config:      provider + config,

@@ -49,7 +49,7 @@ func testAccCheckInstanceDestroy(s *terraform.State) error {
 }
 
 func TestAccInstance_basic(t *testing.T) {
-	resource.Test(t, resource.TestCase{
+	resource.ParallelTest(t, resource.TestCase{
 		PreCheck:                 func() { testAccPreCheck(t) },
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		CheckDestroy:             testAccCheckInstanceDestroy,
@@ -83,7 +83,7 @@ func TestAccInstance_basic(t *testing.T) {
 
 func TestAccInstance_updateInPlaceAndPause(t *testing.T) {
 	sameID := statecheck.CompareValue(compare.ValuesSame())
-	resource.Test(t, resource.TestCase{
+	resource.ParallelTest(t, resource.TestCase{
 		PreCheck:                 func() { testAccPreCheck(t) },
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		CheckDestroy:             testAccCheckInstanceDestroy,
@@ -137,7 +137,7 @@ func TestAccInstance_updateInPlaceAndPause(t *testing.T) {
 
 func TestAccInstance_replaceOnRegion(t *testing.T) {
 	differ := statecheck.CompareValue(compare.ValuesDiffer())
-	resource.Test(t, resource.TestCase{
+	resource.ParallelTest(t, resource.TestCase{
 		PreCheck:                 func() { testAccPreCheck(t) },
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		CheckDestroy:             testAccCheckInstanceDestroy,
@@ -161,7 +161,7 @@ func TestAccInstance_replaceOnRegion(t *testing.T) {
 func TestAccInstance_disappears(t *testing.T) {
 	needsEmulator(t)
 	var id string
-	resource.Test(t, resource.TestCase{
+	resource.ParallelTest(t, resource.TestCase{
 		PreCheck:                 func() { testAccPreCheck(t) },
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		CheckDestroy:             testAccCheckInstanceDestroy,
@@ -189,7 +189,7 @@ func TestAccInstance_driftShowsInPlan(t *testing.T) {
 	needsEmulator(t)
 	var id string
 	config := testAccInstanceConfig("acc-drift", "2GB", "europe-west1", "")
-	resource.Test(t, resource.TestCase{
+	resource.ParallelTest(t, resource.TestCase{
 		PreCheck:                 func() { testAccPreCheck(t) },
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		CheckDestroy:             testAccCheckInstanceDestroy,
@@ -220,7 +220,7 @@ func TestAccInstance_driftShowsInPlan(t *testing.T) {
 }
 
 func TestAccInstance_deletionProtection(t *testing.T) {
-	resource.Test(t, resource.TestCase{
+	resource.ParallelTest(t, resource.TestCase{
 		PreCheck:                 func() { testAccPreCheck(t) },
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		CheckDestroy:             testAccCheckInstanceDestroy,
@@ -263,6 +263,7 @@ func TestAccInstance_createTimeoutLeavesTaintedState(t *testing.T) {
 }
 
 func TestAccInstance_planTimeValidation(t *testing.T) {
+	t.Parallel()
 	cases := []struct {
 		config string
 		err    string
@@ -282,7 +283,7 @@ func TestAccInstance_planTimeValidation(t *testing.T) {
 	}
 	for i, c := range cases {
 		t.Run(fmt.Sprint(i), func(t *testing.T) {
-			resource.Test(t, resource.TestCase{
+			resource.ParallelTest(t, resource.TestCase{
 				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 				Steps:                    []resource.TestStep{{Config: c.config, PlanOnly: true, ExpectError: regexp.MustCompile(`(?s)` + c.err)}},
 			})

@@ -24,37 +24,45 @@ import (
 )
 
 var (
-	_ resource.Resource                   = (*networkAccessResource)(nil)
-	_ resource.ResourceWithConfigure      = (*networkAccessResource)(nil)
-	_ resource.ResourceWithImportState    = (*networkAccessResource)(nil)
-	_ resource.ResourceWithValidateConfig = (*networkAccessResource)(nil)
+	_ resource.Resource                   = (*networkAccessConfigurationResource)(nil)
+	_ resource.ResourceWithConfigure      = (*networkAccessConfigurationResource)(nil)
+	_ resource.ResourceWithImportState    = (*networkAccessConfigurationResource)(nil)
+	_ resource.ResourceWithValidateConfig = (*networkAccessConfigurationResource)(nil)
 )
 
 const networkFeature = "network access configurations"
 
-type networkAccessResource struct{ data *providerData }
+type networkAccessConfigurationResource struct{ data *providerData }
 
-func NewNetworkAccessResource() resource.Resource { return &networkAccessResource{} }
-
-type networkAccessModel struct {
-	ID                   types.String   `tfsdk:"id"`
-	TenantID             types.String   `tfsdk:"tenant_id"`
-	CloudProvider        types.String   `tfsdk:"cloud_provider"`
-	Region               types.String   `tfsdk:"region"`
-	Type                 types.String   `tfsdk:"type"`
-	PrivateConnectivity  types.Bool     `tfsdk:"private_connectivity"`
-	PublicTrafficEnabled types.Bool     `tfsdk:"public_traffic_enabled"`
-	AllowedPrincipals    types.Set      `tfsdk:"allowed_principals"`
-	EndpointService      types.String   `tfsdk:"endpoint_service"`
-	Status               types.String   `tfsdk:"status"`
-	Timeouts             timeouts.Value `tfsdk:"timeouts"`
+func NewNetworkAccessConfigurationResource() resource.Resource {
+	return &networkAccessConfigurationResource{}
 }
 
-func (r *networkAccessResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
+// networkAccessConfigurationFields are what Aura reports of a configuration: the resource's attributes less
+// the tenant and timeouts, and exactly one item of the aura_network_access_configurations list.
+type networkAccessConfigurationFields struct {
+	ID                   types.String `tfsdk:"id"`
+	CloudProvider        types.String `tfsdk:"cloud_provider"`
+	Region               types.String `tfsdk:"region"`
+	Type                 types.String `tfsdk:"type"`
+	PrivateConnectivity  types.Bool   `tfsdk:"private_connectivity"`
+	PublicTrafficEnabled types.Bool   `tfsdk:"public_traffic_enabled"`
+	AllowedPrincipals    types.Set    `tfsdk:"allowed_principals"`
+	EndpointService      types.String `tfsdk:"endpoint_service"`
+	Status               types.String `tfsdk:"status"`
+}
+
+type networkAccessConfigurationModel struct {
+	networkAccessConfigurationFields
+	TenantID types.String   `tfsdk:"tenant_id"`
+	Timeouts timeouts.Value `tfsdk:"timeouts"`
+}
+
+func (r *networkAccessConfigurationResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
 	resp.TypeName = req.ProviderTypeName + "_network_access_configuration"
 }
 
-func (r *networkAccessResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+func (r *networkAccessConfigurationResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
 	replace := []planmodifier.String{stringplanmodifier.RequiresReplace()}
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "The network access configuration of a tenant for one cloud provider, region and instance type (the Aura " +
@@ -88,12 +96,12 @@ func (r *networkAccessResource) Schema(ctx context.Context, _ resource.SchemaReq
 	}
 }
 
-func (r *networkAccessResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
+func (r *networkAccessConfigurationResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
 	r.data = clientFrom(req.ProviderData, &resp.Diagnostics)
 }
 
-func (r *networkAccessResource) ValidateConfig(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
-	var m networkAccessModel
+func (r *networkAccessConfigurationResource) ValidateConfig(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
+	var m networkAccessConfigurationModel
 	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
 	public, private := m.PublicTrafficEnabled, m.PrivateConnectivity
 	if !public.IsNull() && !public.IsUnknown() && !public.ValueBool() && !private.IsUnknown() && !private.ValueBool() {
@@ -102,12 +110,17 @@ func (r *networkAccessResource) ValidateConfig(ctx context.Context, req resource
 	}
 }
 
-func (m *networkAccessModel) fromAPI(n *aura.NetworkAccess) {
-	m.ID, m.TenantID = types.StringValue(n.ID), types.StringValue(n.TenantID)
+func (m *networkAccessConfigurationFields) fromAPI(n *aura.NetworkAccess) {
+	m.ID = types.StringValue(n.ID)
 	m.CloudProvider, m.Region, m.Type = types.StringValue(n.CloudProvider), types.StringValue(n.Region), types.StringValue(n.Type)
 	m.PrivateConnectivity, m.PublicTrafficEnabled = types.BoolValue(n.PrivateConnectivity), types.BoolValue(n.PublicTrafficEnabled)
 	m.AllowedPrincipals = stringSet(n.AllowedPrincipals)
 	m.EndpointService, m.Status = types.StringValue(n.EndpointService), types.StringValue(n.Status)
+}
+
+func (m *networkAccessConfigurationModel) fromAPI(n *aura.NetworkAccess) {
+	m.networkAccessConfigurationFields.fromAPI(n)
+	m.TenantID = types.StringValue(n.TenantID)
 }
 
 func stringSet(v []string) types.Set {
@@ -124,8 +137,8 @@ func setStrings(ctx context.Context, s types.Set) []string {
 	return out
 }
 
-func (r *networkAccessResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
-	var plan networkAccessModel
+func (r *networkAccessConfigurationResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	var plan networkAccessConfigurationModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	if resp.Diagnostics.HasError() {
 		return
@@ -158,8 +171,8 @@ func (r *networkAccessResource) Create(ctx context.Context, req resource.CreateR
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
 }
 
-func (r *networkAccessResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
-	var state networkAccessModel
+func (r *networkAccessConfigurationResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	var state networkAccessConfigurationModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
 	if resp.Diagnostics.HasError() {
 		return
@@ -177,8 +190,8 @@ func (r *networkAccessResource) Read(ctx context.Context, req resource.ReadReque
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
 }
 
-func (r *networkAccessResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
-	var plan, state networkAccessModel
+func (r *networkAccessConfigurationResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	var plan, state networkAccessConfigurationModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
 	if resp.Diagnostics.HasError() {
@@ -221,8 +234,8 @@ func (r *networkAccessResource) Update(ctx context.Context, req resource.UpdateR
 	resp.Diagnostics.Append(resp.State.Set(ctx, &next)...)
 }
 
-func (r *networkAccessResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
-	var state networkAccessModel
+func (r *networkAccessConfigurationResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
+	var state networkAccessConfigurationModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
 	if resp.Diagnostics.HasError() {
 		return
@@ -237,7 +250,7 @@ func (r *networkAccessResource) Delete(ctx context.Context, req resource.DeleteR
 	}
 }
 
-func (r *networkAccessResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+func (r *networkAccessConfigurationResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
 	tenantID, id, ok := strings.Cut(req.ID, "/")
 	if !ok || tenantID == "" || id == "" {
 		resp.Diagnostics.AddError("Invalid import id", fmt.Sprintf("Use \"<tenant_id>/<id>\"; got %q.", req.ID))

@@ -26,6 +26,8 @@ resource "aura_network_access_configuration" "test" {
 `, private, public, principals)
 }
 
+// Not parallel: the aura_network_access_configuration example claims the same cloud, region and type, and a
+// tenant holds one configuration for each.
 func TestAccNetworkAccess_crudImportAndDrift(t *testing.T) {
 	needsEmulator(t)
 	var id string
@@ -84,7 +86,7 @@ func TestAccNetworkAccess_crudImportAndDrift(t *testing.T) {
 }
 
 func TestAccNetworkAccess_publicOffNeedsPrivate(t *testing.T) {
-	resource.Test(t, resource.TestCase{
+	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{{
 			Config: testAccNetworkConfig(false, false, ""), PlanOnly: true,

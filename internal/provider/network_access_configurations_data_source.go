@@ -8,36 +8,24 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 )
 
-var _ datasource.DataSourceWithConfigure = (*networkAccessListDataSource)(nil)
+var _ datasource.DataSourceWithConfigure = (*networkAccessConfigurationsDataSource)(nil)
 
-type networkAccessListDataSource struct{ data *providerData }
+type networkAccessConfigurationsDataSource struct{ data *providerData }
 
 func NewNetworkAccessConfigurationsDataSource() datasource.DataSource {
-	return &networkAccessListDataSource{}
+	return &networkAccessConfigurationsDataSource{}
 }
 
-type networkAccessItem struct {
-	ID                   types.String `tfsdk:"id"`
-	CloudProvider        types.String `tfsdk:"cloud_provider"`
-	Region               types.String `tfsdk:"region"`
-	Type                 types.String `tfsdk:"type"`
-	PrivateConnectivity  types.Bool   `tfsdk:"private_connectivity"`
-	PublicTrafficEnabled types.Bool   `tfsdk:"public_traffic_enabled"`
-	AllowedPrincipals    types.Set    `tfsdk:"allowed_principals"`
-	EndpointService      types.String `tfsdk:"endpoint_service"`
-	Status               types.String `tfsdk:"status"`
+type networkAccessConfigurationsModel struct {
+	TenantID       types.String                       `tfsdk:"tenant_id"`
+	Configurations []networkAccessConfigurationFields `tfsdk:"configurations"`
 }
 
-type networkAccessListModel struct {
-	TenantID       types.String        `tfsdk:"tenant_id"`
-	Configurations []networkAccessItem `tfsdk:"configurations"`
-}
-
-func (d *networkAccessListDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
+func (d *networkAccessConfigurationsDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
 	resp.TypeName = req.ProviderTypeName + "_network_access_configurations"
 }
 
-func (d *networkAccessListDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
+func (d *networkAccessConfigurationsDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "Lists a tenant's network access configurations. **Extension:** the public Aura API v1 does not expose them; against such a server this fails with a clear message.",
 		Attributes: map[string]schema.Attribute{
@@ -60,12 +48,12 @@ func (d *networkAccessListDataSource) Schema(_ context.Context, _ datasource.Sch
 	}
 }
 
-func (d *networkAccessListDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
+func (d *networkAccessConfigurationsDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
 	d.data = clientFrom(req.ProviderData, &resp.Diagnostics)
 }
 
-func (d *networkAccessListDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
-	var m networkAccessListModel
+func (d *networkAccessConfigurationsDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
+	var m networkAccessConfigurationsModel
 	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
 	if resp.Diagnostics.HasError() {
 		return
@@ -79,12 +67,9 @@ func (d *networkAccessListDataSource) Read(ctx context.Context, req datasource.R
 		addAPIError(&resp.Diagnostics, "Listing network access configurations failed", networkFeature, err)
 		return
 	}
-	m.Configurations = []networkAccessItem{}
-	for _, n := range list {
-		var r networkAccessModel
-		r.fromAPI(&n)
-		m.Configurations = append(m.Configurations, networkAccessItem{r.ID, r.CloudProvider, r.Region, r.Type,
-			r.PrivateConnectivity, r.PublicTrafficEnabled, r.AllowedPrincipals, r.EndpointService, r.Status})
+	m.Configurations = make([]networkAccessConfigurationFields, len(list))
+	for i := range list {
+		m.Configurations[i].fromAPI(&list[i])
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
 }

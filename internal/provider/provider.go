@@ -3,12 +3,16 @@ package provider
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
+	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
@@ -37,6 +41,8 @@ type providerModel struct {
 	TenantID          types.String `tfsdk:"tenant_id"`
 	RequestsPerMinute types.Int64  `tfsdk:"requests_per_minute"`
 	MaxRetries        types.Int64  `tfsdk:"max_retries"`
+	MaxRetryAfter     types.Int64  `tfsdk:"max_retry_after_seconds"`
+	PollInterval      types.String `tfsdk:"poll_interval"`
 }
 
 // providerData is what resources and data sources receive in Configure.
@@ -86,9 +92,24 @@ func (p *auraProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp 
 				Validators: []validator.Int64{int64validator.Between(1, 10000)},
 			},
 			"max_retries": schema.Int64Attribute{
-				Optional:            true,
-				MarkdownDescription: "How many times a retryable request is retried. Default 5.",
-				Validators:          []validator.Int64{int64validator.Between(0, 20)},
+				Optional: true,
+				MarkdownDescription: "How many times a retryable request is retried; `0` turns retries off. Default 5. " +
+					"Environment variable: `AURA_MAX_RETRIES`.",
+				Validators: []validator.Int64{int64validator.Between(maxRetries.min, maxRetries.max)},
+			},
+			"max_retry_after_seconds": schema.Int64Attribute{
+				Optional: true,
+				MarkdownDescription: "The longest wait, in seconds, that a `Retry-After` answer (429 or 503) may impose before " +
+					"the retry; a longer one is shortened to this. Default 60. Environment variable: `AURA_MAX_RETRY_AFTER_SECONDS`.",
+				Validators: []validator.Int64{int64validator.Between(maxRetryAfter.min, maxRetryAfter.max)},
+			},
+			"poll_interval": schema.StringAttribute{
+				Optional: true,
+				MarkdownDescription: "The shortest wait between two polls while an operation (create, resize, pause, snapshot, " +
+					"restore, export, upload) is awaited, as a duration such as `6s` or `500ms`, from `1ms` to `10m`. The wait " +
+					"grows with the time waited, to at most ten times this. Default `6s` (so at most `60s`). A shorter one " +
+					"suits `aura-emulator` with short transitions. Environment variable: `AURA_POLL_INTERVAL`.",
+				Validators: []validator.String{durationBetween{pollInterval.min, pollInterval.max}},
 			},
 		},
 	}
@@ -112,8 +133,7 @@ func (p *auraProvider) Configure(ctx context.Context, req provider.ConfigureRequ
 	values := map[string]string{}
 	for _, s := range settings {
 		if s.v.IsUnknown() {
-			resp.Diagnostics.AddAttributeError(path.Root(s.attr), "Unknown "+s.attr,
-				"The provider cannot be configured with a value known only after apply. Set "+s.attr+" to a known value or use the "+s.env+" environment variable.")
+			addUnknownSetting(&resp.Diagnostics, s.attr, s.env)
 			continue
 		}
 		values[s.attr] = os.Getenv(s.env)
@@ -154,18 +174,21 @@ func (p *auraProvider) Configure(ctx context.Context, req provider.ConfigureRequ
 	if n, err := strconv.Atoi(os.Getenv("AURA_REQUESTS_PER_MINUTE")); err == nil && cfg.RequestsPerMinute.IsNull() && n > 0 {
 		clientCfg.RequestsPerMinute = n
 	}
-	if !cfg.MaxRetries.IsNull() {
-		clientCfg.MaxRetries = int(cfg.MaxRetries.ValueInt64())
-		if clientCfg.MaxRetries == 0 {
+	if n, ok := intSetting(cfg.MaxRetries, maxRetries, &resp.Diagnostics); ok {
+		// The client reads 0 as its default; a negative count is how it is told not to retry.
+		clientCfg.MaxRetries = int(n)
+		if n == 0 {
 			clientCfg.MaxRetries = -1
 		}
 	}
-	// AURA_POLL_INTERVAL shortens waits against an emulator with short transitions (tests, demos).
-	if d, err := time.ParseDuration(os.Getenv("AURA_POLL_INTERVAL")); err == nil && d > 0 {
+	if n, ok := intSetting(cfg.MaxRetryAfter, maxRetryAfter, &resp.Diagnostics); ok {
+		clientCfg.MaxRetryAfter = time.Duration(n) * time.Second
+	}
+	if d, ok := durationSetting(cfg.PollInterval, pollInterval, &resp.Diagnostics); ok {
 		clientCfg.PollMin, clientCfg.PollMax = d, 10*d
 	}
-	if n, err := strconv.Atoi(os.Getenv("AURA_MAX_RETRY_AFTER_SECONDS")); err == nil && n > 0 {
-		clientCfg.MaxRetryAfter = time.Duration(n) * time.Second
+	if resp.Diagnostics.HasError() {
+		return
 	}
 	client, err := aura.New(clientCfg)
 	if err != nil {
@@ -177,13 +200,68 @@ func (p *auraProvider) Configure(ctx context.Context, req provider.ConfigureRequ
 	resp.DataSourceData = data
 }
 
+func addUnknownSetting(diags *diag.Diagnostics, attr, env string) {
+	diags.AddAttributeError(path.Root(attr), "Unknown "+attr,
+		"The provider cannot be configured with a value known only after apply. Set "+attr+" to a known value or use the "+env+" environment variable.")
+}
+
+// setting is a numeric provider setting. Its range is the schema's for the attribute; the environment variable,
+// which no schema validates, is held to the same range here.
+type setting[T int64 | time.Duration] struct {
+	attr, env string
+	min, max  T
+}
+
+var (
+	maxRetries    = setting[int64]{"max_retries", "AURA_MAX_RETRIES", 0, 20}
+	maxRetryAfter = setting[int64]{"max_retry_after_seconds", "AURA_MAX_RETRY_AFTER_SECONDS", 1, 3600}
+	pollInterval  = setting[time.Duration]{"poll_interval", "AURA_POLL_INTERVAL", time.Millisecond, 10 * time.Minute}
+)
+
+// value is the attribute when set, else the environment variable; ok is false when neither is, or when either
+// is unusable (reported on diags).
+func (s setting[T]) value(configured attr.Value, fromAttr func() T, parse func(string) (T, error), diags *diag.Diagnostics) (v T, ok bool) {
+	switch {
+	case configured.IsUnknown():
+		addUnknownSetting(diags, s.attr, s.env)
+		return v, false
+	case !configured.IsNull():
+		return fromAttr(), true
+	}
+	raw := os.Getenv(s.env)
+	if raw == "" {
+		return v, false
+	}
+	v, err := parse(strings.TrimSpace(raw))
+	if err != nil || v < s.min || v > s.max {
+		diags.AddError("Invalid "+s.env, fmt.Sprintf("The %s environment variable (the fallback for %s) must be %s; got %q.", s.env, s.attr, s.allowed(), raw))
+		return v, false
+	}
+	return v, true
+}
+
+func (s setting[T]) allowed() string {
+	if d, ok := any(s.min).(time.Duration); ok {
+		return durationRange(d, any(s.max).(time.Duration))
+	}
+	return fmt.Sprintf("an integer from %d to %d", s.min, s.max)
+}
+
+func intSetting(v types.Int64, s setting[int64], diags *diag.Diagnostics) (int64, bool) {
+	return s.value(v, v.ValueInt64, func(raw string) (int64, error) { return strconv.ParseInt(raw, 10, 64) }, diags)
+}
+
+func durationSetting(v types.String, s setting[time.Duration], diags *diag.Diagnostics) (time.Duration, bool) {
+	return s.value(v, func() time.Duration { d, _ := time.ParseDuration(v.ValueString()); return d }, time.ParseDuration, diags)
+}
+
 func (p *auraProvider) Resources(context.Context) []func() resource.Resource {
 	return []func() resource.Resource{
 		NewInstanceResource,
 		NewInstanceFromSnapshotResource,
 		NewSnapshotResource,
 		NewInstanceRestoreResource,
-		NewNetworkAccessResource,
+		NewNetworkAccessConfigurationResource,
 		NewSnapshotExportResource,
 		NewDatabaseUploadResource,
 	}

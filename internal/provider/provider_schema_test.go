@@ -10,6 +10,7 @@ import (
 
 // Secrets are sensitive in the schema, so Terraform masks them in plan output and marks them in state.
 func TestSchema_secretsAreSensitive(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	var ps fwprovider.SchemaResponse
 	New("test")().Schema(ctx, fwprovider.SchemaRequest{}, &ps)

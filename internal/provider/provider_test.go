@@ -15,6 +15,11 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
 	"github.com/aura-terraform/terraform-provider-aura/internal/aura"
 	"github.com/aura-terraform/terraform-provider-aura/internal/emulator"
@@ -213,4 +218,153 @@ func wrapped(phrases ...string) *regexp.Regexp {
 		parts[i] = strings.Join(words, `\s+`)
 	}
 	return regexp.MustCompile(`(?s)` + strings.Join(parts, `.*`))
+}
+
+// testAccProviderConfig is a provider block with the given settings (credentials and URL from the environment)
+// and a data source that makes the provider configure and call the API.
+func testAccProviderConfig(settings string) string {
+	return fmt.Sprintf(`
+provider "aura" {
+  %s
+}
+
+data "aura_tenants" "all" {}
+`, settings)
+}
+
+// Every setting with an environment variable is validated wherever it comes from, and the message names the
+// setting and what it allows, before any request.
+func TestAccProvider_settingsRejectInvalidValues(t *testing.T) {
+	cases := []struct {
+		name, settings, env, value string
+		want                       []string
+	}{
+		{"poll_interval not a duration", `poll_interval = "soon"`, "", "", []string{`poll_interval must be a duration from 1ms to 10m, such as "6s"`, `got "soon"`}},
+		{"poll_interval zero", `poll_interval = "0s"`, "", "", []string{"poll_interval must be a duration from 1ms to 10m"}},
+		{"poll_interval too long", `poll_interval = "1h"`, "", "", []string{"poll_interval must be a duration from 1ms to 10m"}},
+		{"max_retry_after_seconds zero", `max_retry_after_seconds = 0`, "", "", []string{"max_retry_after_seconds", "between 1 and 3600"}},
+		{"AURA_MAX_RETRIES", "", "AURA_MAX_RETRIES", "many", []string{"AURA_MAX_RETRIES environment variable (the fallback for max_retries) must be an integer from 0 to 20", `got "many"`}},
+		{"AURA_MAX_RETRIES too many", "", "AURA_MAX_RETRIES", "21", []string{"AURA_MAX_RETRIES", "an integer from 0 to 20"}},
+		{"AURA_MAX_RETRY_AFTER_SECONDS", "", "AURA_MAX_RETRY_AFTER_SECONDS", "0", []string{"AURA_MAX_RETRY_AFTER_SECONDS environment variable (the fallback for max_retry_after_seconds) must be an integer from 1 to 3600"}},
+		{"AURA_POLL_INTERVAL", "", "AURA_POLL_INTERVAL", "6", []string{"AURA_POLL_INTERVAL environment variable (the fallback for poll_interval) must be a duration from 1ms to 10m", `got "6"`}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			if c.env != "" {
+				t.Setenv(c.env, c.value)
+			}
+			resource.Test(t, resource.TestCase{
+				PreCheck:                 func() { testAccPreCheck(t) },
+				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+				Steps:                    []resource.TestStep{{Config: testAccProviderConfig(c.settings), PlanOnly: true, ExpectError: wrapped(c.want...)}},
+			})
+		})
+	}
+}
+
+// injectFault makes the emulator answer the next matching API requests as spec says, until the test ends.
+func injectFault(t *testing.T, spec map[string]any) {
+	t.Helper()
+	control(t, "POST", "/_emulator/faults", spec, nil)
+	t.Cleanup(func() { control(t, "DELETE", "/_emulator/faults", nil, nil) })
+}
+
+// AURA_MAX_RETRIES=0 turns retries off, and max_retries in the provider block wins over it.
+func TestAccProvider_maxRetries(t *testing.T) {
+	needsEmulator(t)
+	t.Setenv("AURA_MAX_RETRIES", "0")
+	unavailableOnce := func() {
+		injectFault(t, map[string]any{"method": "GET", "path": "^/v1/tenants$", "status": 503, "count": 1})
+	}
+	resource.Test(t, resource.TestCase{
+		PreCheck:                 func() { testAccPreCheck(t) },
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{PreConfig: unavailableOnce, Config: testAccProviderConfig(""), ExpectError: wrapped("Listing Aura tenants failed")},
+			{
+				PreConfig: unavailableOnce,
+				Config:    testAccProviderConfig("max_retries = 1"),
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue("data.aura_tenants.all", tfjsonpath.New("tenants"), knownvalue.ListSizeExact(1)),
+				},
+			},
+		},
+	})
+}
+
+// A Retry-After longer than max_retry_after_seconds is cut to it, whether the setting comes from
+// AURA_MAX_RETRY_AFTER_SECONDS or (winning over it) from the provider block.
+func TestAccProvider_maxRetryAfterSeconds(t *testing.T) {
+	needsEmulator(t)
+	const retryAfter = 60 * time.Second // also the default ceiling: unclamped, the step would take a minute
+	var began time.Time
+	throttledOnce := func() {
+		began = time.Now()
+		injectFault(t, map[string]any{"method": "GET", "path": "^/v1/tenants$", "status": 429, "retry_after": int(retryAfter.Seconds()), "count": 1})
+	}
+	waitedAboutASecond := func(*terraform.State) error {
+		if took := time.Since(began); took < time.Second || took > retryAfter/2 {
+			return fmt.Errorf("the step took %s: the 429's wait was not cut to 1 s", took)
+		}
+		return nil
+	}
+	resource.Test(t, resource.TestCase{
+		PreCheck:                 func() { testAccPreCheck(t) },
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				PreConfig: func() { t.Setenv("AURA_MAX_RETRY_AFTER_SECONDS", "1"); throttledOnce() },
+				Config:    testAccProviderConfig(""),
+				Check:     waitedAboutASecond,
+			},
+			{
+				PreConfig: func() { t.Setenv("AURA_MAX_RETRY_AFTER_SECONDS", "3600"); throttledOnce() },
+				Config:    testAccProviderConfig("max_retry_after_seconds = 1"),
+				Check:     waitedAboutASecond,
+			},
+		},
+	})
+}
+
+// The wait for a network access configuration needs a second poll (it starts pending): it fits a 5 s timeout
+// with a 50 ms poll_interval, and not with the 6 s default nor the 10 min set in the environment.
+func TestAccProvider_pollInterval(t *testing.T) {
+	needsEmulator(t)
+	config := func(settings, principals, timeout string) string {
+		return fmt.Sprintf(`
+provider "aura" {
+  %s
+}
+
+resource "aura_network_access_configuration" "poll" {
+  cloud_provider       = "gcp"
+  region               = "europe-west1"
+  type                 = "professional-ds"
+  private_connectivity = true
+  allowed_principals   = [%s]
+  timeouts             = { create = %q, update = %q }
+}
+`, settings, principals, timeout, timeout)
+	}
+	resource.Test(t, resource.TestCase{
+		PreCheck:                 func() { testAccPreCheck(t) },
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				PreConfig: func() { t.Setenv("AURA_POLL_INTERVAL", "50ms") },
+				Config:    config("", "", "5s"),
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue("aura_network_access_configuration.poll", tfjsonpath.New("status"), knownvalue.StringExact("ready")),
+				},
+			},
+			{
+				PreConfig: func() { t.Setenv("AURA_POLL_INTERVAL", "10m") },
+				Config:    config(`poll_interval = "50ms"`, `"my-project"`, "5s"),
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue("aura_network_access_configuration.poll", tfjsonpath.New("allowed_principals"), knownvalue.SetExact([]knownvalue.Check{knownvalue.StringExact("my-project")})),
+					statecheck.ExpectKnownValue("aura_network_access_configuration.poll", tfjsonpath.New("status"), knownvalue.StringExact("ready")),
+				},
+			},
+		},
+	})
 }

@@ -53,7 +53,7 @@ func TestAccSnapshotExport_roundTripThroughUpload(t *testing.T) {
 	dir := t.TempDir()
 	file := filepath.Join(dir, "acc.backup")
 	var instanceID, x string
-	resource.Test(t, resource.TestCase{
+	resource.ParallelTest(t, resource.TestCase{
 		PreCheck:                 func() { testAccPreCheck(t) },
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		CheckDestroy: func(s *terraform.State) error {

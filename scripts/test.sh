@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# make test-secrets: runs the provider's acceptance suite against the emulator with TF_LOG=TRACE captured,
-# then proves that no client secret, access token or instance password the emulator issued appears in the
-# Terraform and provider logs or in the test output (error messages included).
+# make test: every test of the repository, once. The provider's acceptance tests run against the in-process
+# emulator with TF_LOG=TRACE captured, and when all pass, the Terraform and provider logs and the test output are
+# searched for every client secret, access token and instance password the emulator issued: CI pays for one run
+# of the acceptance suite, not one to test and another to audit. TEST_RUN narrows the run (go test -run).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 if [ -n "${TF_CLI_CONFIG_FILE:-}" ] && [ ! -f "$TF_CLI_CONFIG_FILE" ]; then unset TF_CLI_CONFIG_FILE; fi
@@ -10,9 +11,15 @@ trap 'rm -rf "$dir"' EXIT
 export TF_ACC=1 TF_LOG=TRACE TF_ACC_LOG_PATH="$dir/terraform.log" AURA_AUDIT_SECRETS="$dir/secrets.txt"
 export TF_ACC_TERRAFORM_PATH="${TF_ACC_TERRAFORM_PATH:-$(command -v terraform)}"
 status=0
-go test -count=1 -v -timeout 30m ./internal/provider -run "${AUDIT_RUN:-TestAcc}" -skip 'TestAccFaultMatrix' > "$dir/output.txt" 2>&1 || status=$?
-tail -1 "$dir/output.txt"
-[ $status -eq 0 ] || { grep -E -- '--- FAIL' "$dir/output.txt" | head; echo "the suite failed" >&2; exit 1; }
+# -v: the log lines of passing tests are searched too, not only those of failures. The parallel tests mostly wait
+# on Terraform and the emulator's transitions, so more of them than cores run at once (TEST_PARALLEL).
+go test -race -count=1 -v -parallel "${TEST_PARALLEL:-4}" -timeout 30m ${TEST_RUN:+-run "$TEST_RUN"} ./... > "$dir/output.txt" 2>&1 || status=$?
+grep -E '^(ok|FAIL|\?) ' "$dir/output.txt" || true
+if [ $status -ne 0 ]; then
+  grep -E -- '--- FAIL|^\s+[A-Za-z0-9_]+\.go:[0-9]+:|^panic:|DATA RACE|^FAIL' "$dir/output.txt" | head -80
+  echo "the tests failed" >&2
+  exit 1
+fi
 secrets=$(grep -c . "$dir/secrets.txt")
 logged=$(cat "$dir"/terraform.log* 2>/dev/null | wc -c)
 [ "$logged" -gt 1000000 ] || { echo "only $logged bytes of TRACE logs were captured: the audit would prove nothing" >&2; exit 1; }
