@@ -7,6 +7,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/compare"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 )
 
@@ -34,4 +35,9 @@ func failsToRead(t *testing.T, config string, phrases ...string) {
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps:                    []resource.TestStep{{Config: config, ExpectError: wrapped(phrases...)}},
 	})
+}
+
+// stateAttr reads one attribute of a resource from the state terraform-plugin-testing hands a check.
+func stateAttr(s *terraform.State, name, key string) string {
+	return s.RootModule().Resources[name].Primary.Attributes[key]
 }

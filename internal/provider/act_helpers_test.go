@@ -6,8 +6,6 @@ import (
 	"net/http"
 	"strings"
 	"testing"
-
-	"github.com/hashicorp/terraform-plugin-testing/terraform"
 )
 
 // acts counts, since the last statistics reset, the requests that copy or overwrite data, and the snapshot
@@ -79,10 +77,6 @@ func contains(t *testing.T, when, out string, phrases []string, absent ...string
 			t.Fatalf("%s: output has %q:\n%s", when, p, out)
 		}
 	}
-}
-
-func stateAttr(s *terraform.State, name, key string) string {
-	return s.RootModule().Resources[name].Primary.Attributes[key]
 }
 
 // instanceHCL is a professional-db instance named name, as resource aura_instance.<label>.

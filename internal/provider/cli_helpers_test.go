@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/hashicorp/go-hclog"
@@ -48,7 +49,14 @@ func newCLIWorkdir(t *testing.T, config string) *cliWorkdir {
 	if err := os.WriteFile(rcFile, nil, 0o600); err != nil {
 		t.Fatal(err)
 	}
-	w.env = append(os.Environ(), "TF_REATTACH_PROVIDERS="+string(info), "TF_CLI_CONFIG_FILE="+rcFile, "CHECKPOINT_DISABLE=1", "TF_IN_AUTOMATION=1")
+	// Terraform's own TRACE output would mix with what the tests read; the provider's log goes to the test
+	// sink (TF_ACC_LOG_PATH), where the secrets audit reads it.
+	for _, kv := range os.Environ() {
+		if !strings.HasPrefix(kv, "TF_LOG") {
+			w.env = append(w.env, kv)
+		}
+	}
+	w.env = append(w.env, "TF_REATTACH_PROVIDERS="+string(info), "TF_CLI_CONFIG_FILE="+rcFile, "CHECKPOINT_DISABLE=1", "TF_IN_AUTOMATION=1")
 	w.write(config)
 	if out, code := w.run("init"); code != 0 {
 		t.Fatalf("terraform init: %s", out)

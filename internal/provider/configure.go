@@ -10,9 +10,9 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 )
 
-// clientFrom takes the provider's data in a resource's or data source's Configure. Nil data means the
+// providerDataFrom takes the provider's data in a resource's or data source's Configure. Nil data means the
 // provider is not configured yet (validation, for example): nothing to do then.
-func clientFrom(data any, diags *diag.Diagnostics) *providerData {
+func providerDataFrom(data any, diags *diag.Diagnostics) *providerData {
 	if data == nil {
 		return nil
 	}

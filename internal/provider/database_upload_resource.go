@@ -82,7 +82,7 @@ func (r *databaseUploadResource) Schema(ctx context.Context, _ resource.SchemaRe
 }
 
 func (r *databaseUploadResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
-	r.data = clientFrom(req.ProviderData, &resp.Diagnostics)
+	r.data = providerDataFrom(req.ProviderData, &resp.Diagnostics)
 }
 
 // ModifyPlan announces a planned upload with the file and its hash, and says when a change, or a different

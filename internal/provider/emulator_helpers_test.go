@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"os"
+	"sync"
 	"testing"
 	"time"
 
@@ -12,13 +14,14 @@ import (
 	"github.com/aura-terraform/terraform-provider-aura/internal/emulator"
 )
 
-// slowEmulator is an emulator of its own whose operations last transition, as they can last minutes on Aura:
-// long enough for a destroy to meet an operation still running, or for a wait to time out. It comes with a
-// client for setting the scene.
-func slowEmulator(t *testing.T, transition time.Duration) (*emulator.Emulator, *aura.Client) {
+// otherEmulator starts an emulator besides the shared one, stopped when the test ends (after its parallel
+// subtests), whose secrets the audit searches for too.
+func otherEmulator(t *testing.T, set func(*emulator.Config)) *emulator.Emulator {
 	t.Helper()
 	cfg := emulator.DefaultConfig()
-	cfg.Listen, cfg.RateLimit, cfg.Transition = "127.0.0.1:0", 0, transition
+	cfg.Listen, cfg.RateLimit = "127.0.0.1:0", 0
+	cfg.RecordSecrets = os.Getenv("AURA_AUDIT_SECRETS") != ""
+	set(&cfg)
 	e, err := emulator.New(cfg)
 	if err == nil {
 		err = e.Start()
@@ -26,7 +29,19 @@ func slowEmulator(t *testing.T, transition time.Duration) (*emulator.Emulator, *
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { e.Close() })
+	t.Cleanup(func() {
+		_ = e.Close()
+		keepSecrets(e.IssuedSecrets())
+	})
+	return e
+}
+
+// slowEmulator is an emulator of its own whose operations last transition, as they can last minutes on Aura:
+// long enough for a destroy to meet an operation still running, or for a wait to time out. It comes with a
+// client for setting the scene.
+func slowEmulator(t *testing.T, transition time.Duration) (*emulator.Emulator, *aura.Client) {
+	t.Helper()
+	e := otherEmulator(t, func(c *emulator.Config) { c.Transition = transition })
 	c, err := aura.New(aura.Config{BaseURL: e.BaseURL(), ClientID: e.ClientID(), ClientSecret: e.ClientSecret(),
 		PollMin: 50 * time.Millisecond, PollMax: 200 * time.Millisecond, RequestsPerMinute: 100000})
 	if err != nil {
@@ -63,4 +78,22 @@ func slowControl(t *testing.T, e *emulator.Emulator, method, path string, body, 
 	if out != nil && json.NewDecoder(res.Body).Decode(out) != nil {
 		t.Fatalf("%s %s: not JSON", method, path)
 	}
+}
+
+// The secrets that emulators other than the shared one issued, for the secrets audit (scripts/test.sh).
+var (
+	otherSecretsMu sync.Mutex
+	otherSecrets   []string
+)
+
+func keepSecrets(s []string) {
+	otherSecretsMu.Lock()
+	defer otherSecretsMu.Unlock()
+	otherSecrets = append(otherSecrets, s...)
+}
+
+func otherEmulatorsSecrets() []string {
+	otherSecretsMu.Lock()
+	defer otherSecretsMu.Unlock()
+	return otherSecrets
 }

@@ -1,7 +1,6 @@
 package provider
 
 import (
-	"fmt"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -18,24 +17,8 @@ import (
 func TestAccExtensions_unsupportedServer(t *testing.T) {
 	needsEmulator(t)
 	t.Parallel()
-	cfg := emulator.DefaultConfig()
-	cfg.Listen, cfg.RateLimit, cfg.Transition, cfg.NoExtensions = "127.0.0.1:0", 0, 100*time.Millisecond, true
-	e, err := emulator.New(cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := e.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = e.Close() }) // after the parallel subtests, which a defer would not wait for
-	provider := fmt.Sprintf(`
-provider "aura" {
-  base_url      = %q
-  client_id     = %q
-  client_secret = %q
-  tenant_id     = %q
-}
-`, e.BaseURL(), e.ClientID(), e.ClientSecret(), e.TenantID())
+	e := otherEmulator(t, func(c *emulator.Config) { c.Transition, c.NoExtensions = 100*time.Millisecond, true })
+	provider := providerBlock(e)
 	backup := filepath.Join(t.TempDir(), "in.backup")
 	if err := os.WriteFile(backup, []byte("x"), 0o600); err != nil {
 		t.Fatal(err)

@@ -81,7 +81,7 @@ func (r *instanceRestoreResource) Schema(ctx context.Context, _ resource.SchemaR
 }
 
 func (r *instanceRestoreResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
-	r.data = clientFrom(req.ProviderData, &resp.Diagnostics)
+	r.data = providerDataFrom(req.ProviderData, &resp.Diagnostics)
 }
 
 // ModifyPlan announces a planned restore with what it overwrites, and says when a change runs none.

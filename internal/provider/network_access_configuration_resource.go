@@ -8,7 +8,6 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
-	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
@@ -30,26 +29,10 @@ var (
 	_ resource.ResourceWithValidateConfig = (*networkAccessConfigurationResource)(nil)
 )
 
-const networkFeature = "network access configurations"
-
 type networkAccessConfigurationResource struct{ data *providerData }
 
 func NewNetworkAccessConfigurationResource() resource.Resource {
 	return &networkAccessConfigurationResource{}
-}
-
-// networkAccessConfigurationFields are what Aura reports of a configuration: the resource's attributes less
-// the tenant and timeouts, and exactly one item of the aura_network_access_configurations list.
-type networkAccessConfigurationFields struct {
-	ID                   types.String `tfsdk:"id"`
-	CloudProvider        types.String `tfsdk:"cloud_provider"`
-	Region               types.String `tfsdk:"region"`
-	Type                 types.String `tfsdk:"type"`
-	PrivateConnectivity  types.Bool   `tfsdk:"private_connectivity"`
-	PublicTrafficEnabled types.Bool   `tfsdk:"public_traffic_enabled"`
-	AllowedPrincipals    types.Set    `tfsdk:"allowed_principals"`
-	EndpointService      types.String `tfsdk:"endpoint_service"`
-	Status               types.String `tfsdk:"status"`
 }
 
 type networkAccessConfigurationModel struct {
@@ -91,13 +74,13 @@ func (r *networkAccessConfigurationResource) Schema(ctx context.Context, _ resou
 			"endpoint_service": schema.StringAttribute{Computed: true, MarkdownDescription: "The private endpoint service to connect to; empty without private connectivity.",
 				PlanModifiers: []planmodifier.String{stateUnless{"private_connectivity"}}},
 			"status":   schema.StringAttribute{Computed: true, MarkdownDescription: "`pending`, `updating` or `ready`; applies wait for `ready`.", PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()}},
-			"timeouts": timeouts.Attributes(ctx, timeouts.Opts{Create: true, Update: true, Delete: true}),
+			"timeouts": timeoutsAttribute(ctx, true, true),
 		},
 	}
 }
 
 func (r *networkAccessConfigurationResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
-	r.data = clientFrom(req.ProviderData, &resp.Diagnostics)
+	r.data = providerDataFrom(req.ProviderData, &resp.Diagnostics)
 }
 
 func (r *networkAccessConfigurationResource) ValidateConfig(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
@@ -110,25 +93,9 @@ func (r *networkAccessConfigurationResource) ValidateConfig(ctx context.Context,
 	}
 }
 
-func (m *networkAccessConfigurationFields) fromAPI(n *aura.NetworkAccess) {
-	m.ID = types.StringValue(n.ID)
-	m.CloudProvider, m.Region, m.Type = types.StringValue(n.CloudProvider), types.StringValue(n.Region), types.StringValue(n.Type)
-	m.PrivateConnectivity, m.PublicTrafficEnabled = types.BoolValue(n.PrivateConnectivity), types.BoolValue(n.PublicTrafficEnabled)
-	m.AllowedPrincipals = stringSet(n.AllowedPrincipals)
-	m.EndpointService, m.Status = types.StringValue(n.EndpointService), types.StringValue(n.Status)
-}
-
 func (m *networkAccessConfigurationModel) fromAPI(n *aura.NetworkAccess) {
 	m.networkAccessConfigurationFields.fromAPI(n)
 	m.TenantID = types.StringValue(n.TenantID)
-}
-
-func stringSet(v []string) types.Set {
-	elems := make([]attr.Value, 0, len(v))
-	for _, s := range v {
-		elems = append(elems, types.StringValue(s))
-	}
-	return types.SetValueMust(types.StringType, elems)
 }
 
 func setStrings(ctx context.Context, s types.Set) []string {

@@ -64,7 +64,7 @@ func TestMain(m *testing.M) {
 	if testEmulator != nil {
 		if path := os.Getenv("AURA_AUDIT_SECRETS"); path != "" {
 			// scripts/secrets-audit.sh searches the captured logs and output for every one of these.
-			if err := os.WriteFile(path, []byte(strings.Join(testEmulator.IssuedSecrets(), "\n")+"\n"), 0o600); err != nil {
+			if err := os.WriteFile(path, []byte(strings.Join(append(testEmulator.IssuedSecrets(), otherEmulatorsSecrets()...), "\n")+"\n"), 0o600); err != nil {
 				fmt.Fprintln(os.Stderr, err)
 				code = 1
 			}

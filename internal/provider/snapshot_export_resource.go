@@ -68,7 +68,7 @@ func (r *snapshotExportResource) Schema(ctx context.Context, _ resource.SchemaRe
 }
 
 func (r *snapshotExportResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
-	r.data = clientFrom(req.ProviderData, &resp.Diagnostics)
+	r.data = providerDataFrom(req.ProviderData, &resp.Diagnostics)
 }
 
 func (r *snapshotExportResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {

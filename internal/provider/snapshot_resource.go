@@ -98,7 +98,7 @@ func (r *snapshotResource) Schema(ctx context.Context, _ resource.SchemaRequest,
 }
 
 func (r *snapshotResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
-	r.data = clientFrom(req.ProviderData, &resp.Diagnostics)
+	r.data = providerDataFrom(req.ProviderData, &resp.Diagnostics)
 }
 
 func (m *snapshotResourceModel) fromAPI(instType string, s *aura.Snapshot) {
