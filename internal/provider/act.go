@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
@@ -35,43 +36,50 @@ const (
 	actFailed    = "failed"    // Aura reported the act failed (an upload ends "loading failed")
 )
 
-func actTriggersAttribute(act string) schema.MapAttribute {
-	return schema.MapAttribute{
-		Optional: true, ElementType: types.StringType,
-		MarkdownDescription: "Arbitrary values; changing any of them runs the " + act + " again (as `triggers_replace` of `terraform_data`). " +
-			"Nothing else does: a changed input is recorded in place, and the plan says so.",
-		PlanModifiers: []planmodifier.Map{mapplanmodifier.RequiresReplace()},
-	}
+// actModel is what every overwriting act resource holds besides its source and the time it finished.
+type actModel struct {
+	ID               types.String   `tfsdk:"id"`
+	InstanceID       types.String   `tfsdk:"instance_id"`
+	ConfirmOverwrite types.Bool     `tfsdk:"confirm_overwrite"`
+	Triggers         types.Map      `tfsdk:"triggers"`
+	BackupBefore     types.Bool     `tfsdk:"backup_before"`
+	BackupSnapshotID types.String   `tfsdk:"backup_snapshot_id"`
+	Status           types.String   `tfsdk:"status"`
+	Timeouts         timeouts.Value `tfsdk:"timeouts"`
 }
 
-func confirmOverwriteAttribute(what string) schema.BoolAttribute {
-	return schema.BoolAttribute{
-		Required: true, MarkdownDescription: "Must be `true`: the " + what + " overwrites all data of `instance_id`.",
-		Validators: []validator.Bool{mustBeTrue{}},
-	}
-}
-
-func backupBeforeAttribute(act string) schema.BoolAttribute {
-	return schema.BoolAttribute{
-		Optional: true, Computed: true, Default: booldefault.StaticBool(true),
-		MarkdownDescription: "Take an on-demand snapshot of `instance_id` before the " + act + " and wait for it: the undo. Its id is in " +
-			"`backup_snapshot_id`; if it cannot be taken, the " + act + " is not sent. Default `true`.",
-	}
-}
-
-func backupSnapshotIDAttribute() schema.StringAttribute {
-	return schema.StringAttribute{
-		Computed: true, MarkdownDescription: "The snapshot of `instance_id` taken right before the act (`backup_before`): restore it with " +
-			"another `aura_instance_restore` to undo. Null when `backup_before = false`.",
-		PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
-	}
-}
-
-func actStatusAttribute(act string) schema.StringAttribute {
-	return schema.StringAttribute{
-		Computed: true, MarkdownDescription: "`" + actPending + "` while Aura runs the " + act + " (a wait that timed out leaves it so, and the next " +
-			"refresh brings it up to date), `" + actCompleted + "`, or `" + actFailed + "`. A " + act + " that Aura accepted is never sent again.",
-		PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+// actAttributes are the schema of actModel for an act named act; each resource adds its source's.
+func actAttributes(ctx context.Context, act, id string) map[string]schema.Attribute {
+	return map[string]schema.Attribute{
+		"id": schema.StringAttribute{Computed: true, MarkdownDescription: id, PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()}},
+		"instance_id": schema.StringAttribute{Required: true,
+			MarkdownDescription: "The instance whose data is replaced. A change is recorded in place and runs no " + act + "."},
+		"confirm_overwrite": schema.BoolAttribute{
+			Required: true, MarkdownDescription: "Must be `true`: the " + act + " overwrites all data of `instance_id`.",
+			Validators: []validator.Bool{mustBeTrue{}},
+		},
+		"triggers": schema.MapAttribute{
+			Optional: true, ElementType: types.StringType,
+			MarkdownDescription: "Arbitrary values; changing any of them runs the " + act + " again (as `triggers_replace` of `terraform_data`). " +
+				"Nothing else does: a changed input is recorded in place, and the plan says so.",
+			PlanModifiers: []planmodifier.Map{mapplanmodifier.RequiresReplace()},
+		},
+		"backup_before": schema.BoolAttribute{
+			Optional: true, Computed: true, Default: booldefault.StaticBool(true),
+			MarkdownDescription: "Take an on-demand snapshot of `instance_id` before the " + act + " and wait for it: the undo. Its id is in " +
+				"`backup_snapshot_id`; if it cannot be taken, the " + act + " is not sent. Default `true`.",
+		},
+		"backup_snapshot_id": schema.StringAttribute{
+			Computed: true, MarkdownDescription: "The snapshot of `instance_id` taken right before the " + act + " (`backup_before`): restore it with " +
+				"another `aura_instance_restore` to undo. Null when `backup_before = false`.",
+			PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+		},
+		"status": schema.StringAttribute{
+			Computed: true, MarkdownDescription: "`" + actPending + "` while Aura runs the " + act + " (a wait that timed out leaves it so, and the next " +
+				"refresh brings it up to date), `" + actCompleted + "`, or `" + actFailed + "`. A " + act + " that Aura accepted is never sent again.",
+			PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+		},
+		"timeouts": timeoutsAttribute(ctx, false, false),
 	}
 }
 

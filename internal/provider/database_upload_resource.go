@@ -7,7 +7,6 @@ import (
 	"regexp"
 	"strings"
 
-	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
@@ -34,17 +33,10 @@ type databaseUploadResource struct{ data *providerData }
 func NewDatabaseUploadResource() resource.Resource { return &databaseUploadResource{} }
 
 type databaseUploadModel struct {
-	ID               types.String   `tfsdk:"id"`
-	InstanceID       types.String   `tfsdk:"instance_id"`
-	SourcePath       types.String   `tfsdk:"source_path"`
-	ConfirmOverwrite types.Bool     `tfsdk:"confirm_overwrite"`
-	Triggers         types.Map      `tfsdk:"triggers"`
-	BackupBefore     types.Bool     `tfsdk:"backup_before"`
-	BackupSnapshotID types.String   `tfsdk:"backup_snapshot_id"`
-	SourceSHA256     types.String   `tfsdk:"source_sha256"`
-	Status           types.String   `tfsdk:"status"`
-	UploadedAt       types.String   `tfsdk:"uploaded_at"`
-	Timeouts         timeouts.Value `tfsdk:"timeouts"`
+	actModel
+	SourcePath   types.String `tfsdk:"source_path"`
+	SourceSHA256 types.String `tfsdk:"source_sha256"`
+	UploadedAt   types.String `tfsdk:"uploaded_at"`
 }
 
 func (r *databaseUploadResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
@@ -53,6 +45,13 @@ func (r *databaseUploadResource) Metadata(_ context.Context, req resource.Metada
 
 func (r *databaseUploadResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
 	keep := []planmodifier.String{stringplanmodifier.UseStateForUnknown()}
+	attrs := actAttributes(ctx, "upload", "`<instance_id>/<source_sha256>`.")
+	attrs["source_path"] = schema.StringAttribute{
+		Required: true, MarkdownDescription: "Local `.backup`, `.dump` or `.tar` file. A change is recorded in place and uploads nothing.",
+		Validators: []validator.String{stringvalidator.RegexMatches(backupFileRegexp, "must name a .backup, .dump or .tar file")},
+	}
+	attrs["source_sha256"] = schema.StringAttribute{Computed: true, MarkdownDescription: "SHA-256 of the file uploaded.", PlanModifiers: keep}
+	attrs["uploaded_at"] = schema.StringAttribute{Computed: true, MarkdownDescription: "When the instance was seen running with the uploaded data (RFC 3339).", PlanModifiers: keep}
 	resp.Schema = schema.Schema{
 		Version: 1,
 		MarkdownDescription: "Replaces an instance's data with a local backup file, once, when created: the API equivalent of the console's " +
@@ -62,22 +61,7 @@ func (r *databaseUploadResource) Schema(ctx context.Context, _ resource.SchemaRe
 			"uploads nothing by itself (the plan says so): put `filesha256(...)` in `triggers` to upload every new file on purpose. " +
 			"Refused while a network access configuration disables public traffic for the instance's region. Destroy only forgets. " +
 			"**Extension:** the public Aura API v1 does not expose upload. Not importable.",
-		Attributes: map[string]schema.Attribute{
-			"id":          schema.StringAttribute{Computed: true, MarkdownDescription: "`<instance_id>/<source_sha256>`.", PlanModifiers: keep},
-			"instance_id": schema.StringAttribute{Required: true, MarkdownDescription: "Instance whose data is replaced. A change is recorded in place and uploads nothing."},
-			"source_path": schema.StringAttribute{
-				Required: true, MarkdownDescription: "Local `.backup`, `.dump` or `.tar` file. A change is recorded in place and uploads nothing.",
-				Validators: []validator.String{stringvalidator.RegexMatches(backupFileRegexp, "must name a .backup, .dump or .tar file")},
-			},
-			"confirm_overwrite":  confirmOverwriteAttribute("upload"),
-			"triggers":           actTriggersAttribute("upload"),
-			"backup_before":      backupBeforeAttribute("upload"),
-			"backup_snapshot_id": backupSnapshotIDAttribute(),
-			"source_sha256":      schema.StringAttribute{Computed: true, MarkdownDescription: "SHA-256 of the file uploaded.", PlanModifiers: keep},
-			"status":             actStatusAttribute("upload"),
-			"uploaded_at":        schema.StringAttribute{Computed: true, MarkdownDescription: "When the instance was seen running with the uploaded data (RFC 3339).", PlanModifiers: keep},
-			"timeouts":           timeoutsAttribute(ctx, false, false),
-		},
+		Attributes: attrs,
 	}
 }
 
@@ -125,9 +109,7 @@ func (r *databaseUploadResource) Create(ctx context.Context, req resource.Create
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	timeout, d := plan.Timeouts.Create(ctx, defaultCreateTimeout)
-	resp.Diagnostics.Append(d...)
-	ctx, cancel := context.WithTimeout(ctx, timeout)
+	ctx, cancel := withTimeout(ctx, plan.Timeouts.Create, defaultCreateTimeout, &resp.Diagnostics)
 	defer cancel()
 	c := r.data.client
 	instanceID, source := plan.InstanceID.ValueString(), plan.SourcePath.ValueString()

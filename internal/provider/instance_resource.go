@@ -15,11 +15,12 @@ import (
 )
 
 var (
-	_ resource.Resource                 = (*instanceResource)(nil)
-	_ resource.ResourceWithConfigure    = (*instanceResource)(nil)
-	_ resource.ResourceWithImportState  = (*instanceResource)(nil)
-	_ resource.ResourceWithModifyPlan   = (*instanceResource)(nil)
-	_ resource.ResourceWithUpgradeState = (*instanceResource)(nil)
+	_ resource.Resource                   = (*instanceResource)(nil)
+	_ resource.ResourceWithConfigure      = (*instanceResource)(nil)
+	_ resource.ResourceWithImportState    = (*instanceResource)(nil)
+	_ resource.ResourceWithModifyPlan     = (*instanceResource)(nil)
+	_ resource.ResourceWithUpgradeState   = (*instanceResource)(nil)
+	_ resource.ResourceWithValidateConfig = (*instanceResource)(nil)
 )
 
 // instanceResource serves aura_instance and, with clone set, aura_instance_from_snapshot.
@@ -58,9 +59,7 @@ func (r *instanceResource) Create(ctx context.Context, req resource.CreateReques
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	timeout, d := plan.Timeouts.Create(ctx, defaultCreateTimeout)
-	resp.Diagnostics.Append(d...)
-	ctx, cancel := context.WithTimeout(ctx, timeout)
+	ctx, cancel := withTimeout(ctx, plan.Timeouts.Create, defaultCreateTimeout, &resp.Diagnostics)
 	defer cancel()
 	c := r.data.client
 
@@ -223,9 +222,7 @@ func (r *instanceResource) Update(ctx context.Context, req resource.UpdateReques
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	timeout, d := plan.Timeouts.Update(ctx, defaultUpdateTimeout)
-	resp.Diagnostics.Append(d...)
-	ctx, cancel := context.WithTimeout(ctx, timeout)
+	ctx, cancel := withTimeout(ctx, plan.Timeouts.Update, defaultUpdateTimeout, &resp.Diagnostics)
 	defer cancel()
 	in, err := r.data.client.GetInstance(ctx, state.ID.ValueString())
 	if err == nil && in.Status != "running" && in.Status != "paused" {
@@ -258,9 +255,7 @@ func (r *instanceResource) Delete(ctx context.Context, req resource.DeleteReques
 			fmt.Sprintf("Instance %s (%s) has deletion_protection = true. Set it to false and apply before destroying it.", state.ID.ValueString(), state.Name.ValueString()))
 		return
 	}
-	timeout, d := state.Timeouts.Delete(ctx, defaultDeleteTimeout)
-	resp.Diagnostics.Append(d...)
-	ctx, cancel := context.WithTimeout(ctx, timeout)
+	ctx, cancel := withTimeout(ctx, state.Timeouts.Delete, defaultDeleteTimeout, &resp.Diagnostics)
 	defer cancel()
 	id := state.ID.ValueString()
 	if err := r.data.client.DeleteInstance(ctx, id); err != nil {

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
@@ -27,18 +26,11 @@ type instanceRestoreResource struct{ data *providerData }
 func NewInstanceRestoreResource() resource.Resource { return &instanceRestoreResource{} }
 
 type instanceRestoreModel struct {
-	ID               types.String   `tfsdk:"id"`
-	InstanceID       types.String   `tfsdk:"instance_id"`
-	SnapshotID       types.String   `tfsdk:"snapshot_id"`
-	SourceInstanceID types.String   `tfsdk:"source_instance_id"`
-	ConfirmOverwrite types.Bool     `tfsdk:"confirm_overwrite"`
-	Triggers         types.Map      `tfsdk:"triggers"`
-	BackupBefore     types.Bool     `tfsdk:"backup_before"`
-	BackupSnapshotID types.String   `tfsdk:"backup_snapshot_id"`
-	Method           types.String   `tfsdk:"method"`
-	Status           types.String   `tfsdk:"status"`
-	CompletedAt      types.String   `tfsdk:"completed_at"`
-	Timeouts         timeouts.Value `tfsdk:"timeouts"`
+	actModel
+	SnapshotID       types.String `tfsdk:"snapshot_id"`
+	SourceInstanceID types.String `tfsdk:"source_instance_id"`
+	Method           types.String `tfsdk:"method"`
+	CompletedAt      types.String `tfsdk:"completed_at"`
 }
 
 // restoreInputs are recorded in place when they change: only triggers run the act again.
@@ -50,6 +42,15 @@ func (r *instanceRestoreResource) Metadata(_ context.Context, req resource.Metad
 
 func (r *instanceRestoreResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
 	keep := []planmodifier.String{stringplanmodifier.UseStateForUnknown()}
+	attrs := actAttributes(ctx, "restore", "`<instance_id>/<method>/<time>`.")
+	attrs["snapshot_id"] = schema.StringAttribute{Optional: true,
+		MarkdownDescription: "Snapshot to restore from. A snapshot of the target itself restores in place (differential snapshots allowed while restorable); one of another instance must be exportable. A change is recorded in place and restores nothing."}
+	attrs["source_instance_id"] = schema.StringAttribute{Optional: true,
+		MarkdownDescription: "Instance the data comes from. Default: the target itself. A change is recorded in place and restores nothing."}
+	attrs["method"] = schema.StringAttribute{Computed: true, MarkdownDescription: "`restore` (in place from the target's own snapshot) or `overwrite`.",
+		PlanModifiers: keep}
+	attrs["completed_at"] = schema.StringAttribute{Computed: true, MarkdownDescription: "When the instance was seen running again with the restored data (RFC 3339).",
+		PlanModifiers: keep}
 	resp.Schema = schema.Schema{
 		Version: 1,
 		MarkdownDescription: "Replaces an instance's data, once, when this resource is created: an in-place **restore** from one of the " +
@@ -58,25 +59,7 @@ func (r *instanceRestoreResource) Schema(ctx context.Context, _ resource.SchemaR
 			"It runs on create, when `triggers` change and on `terraform apply -replace`; nothing else runs it again: a changed or " +
 			"expired `snapshot_id` is recorded in place, and a wait that times out leaves it in state with `status = \"pending\"`. " +
 			"It is an event: destroying it changes nothing in Aura, and it cannot be imported.",
-		Attributes: map[string]schema.Attribute{
-			"id": schema.StringAttribute{Computed: true, MarkdownDescription: "`<instance_id>/<method>/<time>`.", PlanModifiers: keep},
-			"instance_id": schema.StringAttribute{Required: true,
-				MarkdownDescription: "The instance whose data is replaced. A change is recorded in place and restores nothing."},
-			"snapshot_id": schema.StringAttribute{Optional: true,
-				MarkdownDescription: "Snapshot to restore from. A snapshot of the target itself restores in place (differential snapshots allowed while restorable); one of another instance must be exportable. A change is recorded in place and restores nothing."},
-			"source_instance_id": schema.StringAttribute{Optional: true,
-				MarkdownDescription: "Instance the data comes from. Default: the target itself. A change is recorded in place and restores nothing."},
-			"confirm_overwrite":  confirmOverwriteAttribute("restore"),
-			"triggers":           actTriggersAttribute("restore"),
-			"backup_before":      backupBeforeAttribute("restore"),
-			"backup_snapshot_id": backupSnapshotIDAttribute(),
-			"method": schema.StringAttribute{Computed: true, MarkdownDescription: "`restore` (in place from the target's own snapshot) or `overwrite`.",
-				PlanModifiers: keep},
-			"status": actStatusAttribute("restore"),
-			"completed_at": schema.StringAttribute{Computed: true, MarkdownDescription: "When the instance was seen running again with the restored data (RFC 3339).",
-				PlanModifiers: keep},
-			"timeouts": timeoutsAttribute(ctx, false, false),
-		},
+		Attributes: attrs,
 	}
 }
 
@@ -116,9 +99,7 @@ func (r *instanceRestoreResource) Create(ctx context.Context, req resource.Creat
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	timeout, d := plan.Timeouts.Create(ctx, defaultCreateTimeout)
-	resp.Diagnostics.Append(d...)
-	ctx, cancel := context.WithTimeout(ctx, timeout)
+	ctx, cancel := withTimeout(ctx, plan.Timeouts.Create, defaultCreateTimeout, &resp.Diagnostics)
 	defer cancel()
 	c := r.data.client
 	target := plan.InstanceID.ValueString()

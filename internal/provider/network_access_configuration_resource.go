@@ -110,9 +110,7 @@ func (r *networkAccessConfigurationResource) Create(ctx context.Context, req res
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	timeout, d := plan.Timeouts.Create(ctx, defaultCreateTimeout)
-	resp.Diagnostics.Append(d...)
-	ctx, cancel := context.WithTimeout(ctx, timeout)
+	ctx, cancel := withTimeout(ctx, plan.Timeouts.Create, defaultCreateTimeout, &resp.Diagnostics)
 	defer cancel()
 	tenantID := r.data.tenant(plan.TenantID, "tenant_id", &resp.Diagnostics)
 	if tenantID == "" {
@@ -164,9 +162,7 @@ func (r *networkAccessConfigurationResource) Update(ctx context.Context, req res
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	timeout, d := plan.Timeouts.Update(ctx, defaultUpdateTimeout)
-	resp.Diagnostics.Append(d...)
-	ctx, cancel := context.WithTimeout(ctx, timeout)
+	ctx, cancel := withTimeout(ctx, plan.Timeouts.Update, defaultUpdateTimeout, &resp.Diagnostics)
 	defer cancel()
 	c := r.data.client
 	tenantID, id := state.TenantID.ValueString(), state.ID.ValueString()
@@ -207,9 +203,7 @@ func (r *networkAccessConfigurationResource) Delete(ctx context.Context, req res
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	timeout, d := state.Timeouts.Delete(ctx, defaultDeleteTimeout)
-	resp.Diagnostics.Append(d...)
-	ctx, cancel := context.WithTimeout(ctx, timeout)
+	ctx, cancel := withTimeout(ctx, state.Timeouts.Delete, defaultDeleteTimeout, &resp.Diagnostics)
 	defer cancel()
 	err := r.data.client.DeleteNetworkAccess(ctx, state.TenantID.ValueString(), state.ID.ValueString())
 	if err != nil && !errors.Is(err, aura.ErrNotFound) {

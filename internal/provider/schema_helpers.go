@@ -8,6 +8,7 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	dsschema "github.com/hashicorp/terraform-plugin-framework/datasource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 )
 
@@ -32,4 +33,12 @@ func timeoutsAttribute(ctx context.Context, update, delete bool) schema.SingleNe
 		CreateDescription: desc("create", defaultCreateTimeout), UpdateDescription: desc("an update", defaultUpdateTimeout),
 		DeleteDescription: desc("destroy", defaultDeleteTimeout)})
 	return a.(schema.SingleNestedAttribute)
+}
+
+// withTimeout bounds ctx by one of a resource's timeouts (plan.Timeouts.Create, .Update or .Delete), or by def
+// when it is not set.
+func withTimeout(ctx context.Context, timeout func(context.Context, time.Duration) (time.Duration, diag.Diagnostics), def time.Duration, diags *diag.Diagnostics) (context.Context, context.CancelFunc) {
+	d, ds := timeout(ctx, def)
+	diags.Append(ds...)
+	return context.WithTimeout(ctx, d)
 }

@@ -77,9 +77,7 @@ func (r *snapshotExportResource) Create(ctx context.Context, req resource.Create
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	timeout, d := plan.Timeouts.Create(ctx, defaultCreateTimeout)
-	resp.Diagnostics.Append(d...)
-	ctx, cancel := context.WithTimeout(ctx, timeout)
+	ctx, cancel := withTimeout(ctx, plan.Timeouts.Create, defaultCreateTimeout, &resp.Diagnostics)
 	defer cancel()
 	c := r.data.client
 	instanceID, snapshotID, dest := plan.InstanceID.ValueString(), plan.SnapshotID.ValueString(), plan.Path.ValueString()
