@@ -11,7 +11,7 @@ import (
 	"github.com/aura-terraform/terraform-provider-aura/internal/aura"
 )
 
-// State written by the provider before acts ran only by intent (testdata/state-v0.tfstate, saved from a real
+// State written by the provider before acts ran only by intent (testdata/state-v0.json, saved from a real
 // apply of the previous version, with its ids made placeholders) upgrades with no diff and no act: an
 // instance, an on-demand snapshot, an in-place restore, an overwrite, an upload and a clone.
 func TestAccStateUpgrade_fromVersion0PlansNothing(t *testing.T) {
@@ -39,7 +39,7 @@ func TestAccStateUpgrade_fromVersion0PlansNothing(t *testing.T) {
 	if ids["{{SHA}}"], err = aura.FileSHA256(file); err != nil {
 		t.Fatal(err)
 	}
-	raw, err := os.ReadFile("testdata/state-v0.tfstate")
+	raw, err := os.ReadFile("testdata/state-v0.json")
 	if err != nil {
 		t.Fatal(err)
 	}
