@@ -19,7 +19,6 @@ import (
 
 	"github.com/hashicorp/go-cleanhttp"
 	"github.com/hashicorp/go-retryablehttp"
-	"golang.org/x/time/rate"
 )
 
 // DefaultBaseURL is the real Aura API.
@@ -31,7 +30,7 @@ type Config struct {
 	AuthURL           string // BaseURL + "/oauth/token"
 	ClientID          string
 	ClientSecret      string
-	RequestsPerMinute int           // 120: under Aura's 125 per account
+	RequestsPerMinute int           // 120: the budget in any 60 s, under Aura's 125 per account
 	MaxRetries        int           // 5
 	MaxRetryAfter     time.Duration // 60 s: a longer Retry-After is clamped
 	RetryWaitMin      time.Duration // 500 ms
@@ -52,7 +51,7 @@ type Client struct {
 	http    *retryablehttp.Client
 	plain   *http.Client // downloads from signed URLs: no token, no API retries
 	tokens  *tokenSource
-	limiter *rate.Limiter
+	limiter *windowLimiter
 	clock   serverClock
 	clk     Clock
 }
@@ -96,15 +95,12 @@ func New(cfg Config) (*Client, error) {
 	if hc == nil {
 		hc = cleanhttp.DefaultPooledClient()
 	}
-	// A token bucket refilled at the rate, with a burst small enough that no 60 s window exceeds
-	// rate + burst, which stays within Aura's 125 for the default 120.
-	burst := max(1, cfg.RequestsPerMinute/24)
 	if cfg.Clock == nil {
 		cfg.Clock = realClock{}
 	}
-	c := &Client{cfg: cfg, clk: cfg.Clock, base: base, limiter: rate.NewLimiter(rate.Limit(float64(cfg.RequestsPerMinute)/60), burst)}
+	c := &Client{cfg: cfg, clk: cfg.Clock, base: base, limiter: newWindowLimiter(cfg.Clock, cfg.RequestsPerMinute)}
 	limited := *hc
-	limited.Transport = &limitedTransport{base: transportOf(hc), limiter: c.limiter}
+	limited.Transport = &limitedTransport{base: transportOf(hc), limiter: c.limiter, maxWait: cfg.MaxRetryAfter}
 	c.plain = hc
 
 	rc := retryablehttp.NewClient()
@@ -143,19 +139,6 @@ func transportOf(hc *http.Client) http.RoundTripper {
 		return hc.Transport
 	}
 	return http.DefaultTransport
-}
-
-// limitedTransport takes a token from the shared limiter before every attempt, retries included.
-type limitedTransport struct {
-	base    http.RoundTripper
-	limiter *rate.Limiter
-}
-
-func (t *limitedTransport) RoundTrip(r *http.Request) (*http.Response, error) {
-	if err := t.limiter.Wait(r.Context()); err != nil {
-		return nil, err
-	}
-	return t.base.RoundTrip(r)
 }
 
 // idempotent requests may be sent again after a 5xx or a transport error. POST is retried only on 429,

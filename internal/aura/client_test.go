@@ -236,17 +236,25 @@ func TestToken_badCredentialsSayWhich(t *testing.T) {
 	}
 }
 
-func TestRateLimiter_spacesRequests(t *testing.T) {
-	f := setup(t, nil, func(c *Config) { c.RequestsPerMinute = 1200 }) // 20 per second, burst 50
-	began := time.Now()
-	for i := 0; i < 70; i++ {
+// The budget is shaped like Aura's limit: every request of the first window goes at once, token included, and
+// the next one waits until the oldest has left the window, not a fraction of a minute each.
+func TestRateLimiter_burstsUpToTheBudgetThenWaitsForTheWindow(t *testing.T) {
+	clk := newFakeClock()
+	f := setup(t, nil, func(c *Config) { c.RequestsPerMinute, c.Clock = 50, clk })
+	began := clk.Now()
+	for i := 0; i < 49; i++ { // and the token request: 50
 		if _, err := f.c.ListTenants(context.Background()); err != nil {
 			t.Fatal(err)
 		}
 	}
-	// 71 requests with the token: the first 50 pass at once, the other 21 at 20 per second.
-	if d := time.Since(began); d < 950*time.Millisecond {
-		t.Errorf("70 requests at 1200/min took %v, want at least 1s", d)
+	if waited := clk.Now().Sub(began); waited != 0 {
+		t.Fatalf("50 requests within a budget of 50 waited %v", waited)
+	}
+	if _, err := f.c.ListTenants(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if waited := clk.Now().Sub(began); waited != window {
+		t.Fatalf("the 51st request went after %v, want %v (when the first left the window)", waited, window)
 	}
 }
 
