@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/http"
 	"time"
 )
 
@@ -19,9 +20,10 @@ const lookRequestTime = 60 * time.Second
 // still be running on the server, which can take effect after we gave up: look for ten poll intervals.
 func (c *Client) lookWindow(unclear *UnclearError) time.Duration {
 	var apiErr *APIError
-	if errors.As(unclear.Err, &apiErr) {
+	if errors.As(unclear.Err, &apiErr) && apiErr.Status != http.StatusBadGateway && apiErr.Status != http.StatusGatewayTimeout {
 		return c.cfg.PollMin
 	}
+	// A 502 or 504 comes from a gateway in front of Aura, whose backend may still take the request.
 	return 10 * c.cfg.PollMax
 }
 

@@ -123,8 +123,8 @@ func warnUnactedChanges(ctx context.Context, req resource.ModifyPlanRequest, res
 		}
 	}
 	if len(changed) > 0 {
-		resp.Diagnostics.AddWarning("No "+act+" runs for this change",
-			fmt.Sprintf("%s changed: the new value is recorded in place and no %s runs. The %s runs only when this resource is created, when its triggers change, or with terraform apply -replace. To run it with the new values, change triggers.",
+		resp.Diagnostics.AddWarning("This change by itself runs no "+act,
+			fmt.Sprintf("%s changed: the new value is recorded in place and runs no %s. The %s runs only when this resource is created, when its triggers change, or with terraform apply -replace. To run it with the new values, change triggers.",
 				strings.Join(changed, ", "), act, act))
 	}
 	var status types.String
@@ -135,19 +135,30 @@ func warnUnactedChanges(ctx context.Context, req resource.ModifyPlanRequest, res
 	}
 }
 
-// targetOf describes an instance for a plan warning: its id and name, or what is known of it.
-func (pd *providerData) targetOf(ctx context.Context, id types.String) string {
-	if id.IsUnknown() {
+// planReadTimeout bounds a read that only words a plan warning: a slow API must not stall the plan.
+const planReadTimeout = 30 * time.Second
+
+// instanceAtPlan reads an instance at plan time when its id is known: nil, and why, when it cannot.
+func (pd *providerData) instanceAtPlan(ctx context.Context, id types.String) (*aura.Instance, error) {
+	if pd == nil || id.IsUnknown() || id.IsNull() {
+		return nil, nil
+	}
+	ctx, cancel := context.WithTimeout(ctx, planReadTimeout)
+	defer cancel()
+	return pd.client.GetInstance(ctx, id.ValueString())
+}
+
+// describe names an instance for a plan warning: its id, name and type, or what is known of it.
+func describe(id types.String, in *aura.Instance, err error) string {
+	switch {
+	case id.IsUnknown():
 		return "an instance known after apply"
-	}
-	if pd == nil {
-		return "instance " + id.ValueString()
-	}
-	in, err := pd.client.GetInstance(ctx, id.ValueString())
-	if err != nil {
+	case in != nil:
+		return fmt.Sprintf("instance %s (%q, %s)", in.ID, in.Name, in.Type)
+	case err != nil:
 		return fmt.Sprintf("instance %s (not readable now: %v)", id.ValueString(), err)
 	}
-	return fmt.Sprintf("instance %s (%q, %s)", in.ID, in.Name, in.Type)
+	return "instance " + id.ValueString()
 }
 
 // snapshotOf describes a snapshot for a plan warning and says since when writes are lost, when it can tell.
@@ -160,6 +171,8 @@ func (pd *providerData) snapshotOf(ctx context.Context, instanceID, snapshotID t
 	case pd == nil:
 		return "snapshot " + snapshotID.ValueString(), "that snapshot was taken"
 	}
+	ctx, cancel := context.WithTimeout(ctx, planReadTimeout)
+	defer cancel()
 	s, err := pd.client.GetSnapshot(ctx, instanceID.ValueString(), snapshotID.ValueString())
 	if err != nil {
 		return fmt.Sprintf("snapshot %s (not readable now: %v)", snapshotID.ValueString(), err), "that snapshot was taken"
@@ -222,15 +235,17 @@ func (pd *providerData) awaitAct(ctx context.Context, instanceID, act string, di
 	}
 }
 
-// readAct is Read of an act resource (model T): fields points at its target, status and finish time.
+// readAct is Read of an act resource (model T): fields points at its id, status and finish time.
 func readAct[T any](ctx context.Context, pd *providerData, req resource.ReadRequest, resp *resource.ReadResponse, fields func(*T) (types.String, *types.String, *types.String)) {
 	var state T
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	target, status, finished := fields(&state)
-	if err := pd.refreshAct(ctx, target.ValueString(), status, finished); err != nil {
+	id, status, finished := fields(&state)
+	// The target the act was sent to leads the id: instance_id may have been changed in place since.
+	target, _, _ := strings.Cut(id.ValueString(), "/")
+	if err := pd.refreshAct(ctx, target, status, finished); err != nil {
 		resp.Diagnostics.AddError("Reading the instance of the act failed", err.Error())
 		return
 	}
@@ -251,12 +266,11 @@ func (pd *providerData) refreshAct(ctx context.Context, instanceID string, statu
 		return err
 	}
 	switch in.Status {
-	case "restoring", "overwriting", "loading":
 	case "loading failed":
 		*status = types.StringValue(actFailed)
-	default: // the act is over: the instance runs, or has moved on to another operation
+	case "running", "paused", "pausing", "resuming", "updating": // the act is over; the instance runs or moved on
 		*status = types.StringValue(actCompleted)
 		*finished = types.StringValue(pd.client.ServerNow().Format(time.RFC3339))
-	}
+	} // restoring, overwriting, loading, or a status that says nothing of the act: still pending
 	return nil
 }

@@ -58,7 +58,8 @@ func (r *databaseUploadResource) Schema(ctx context.Context, _ resource.SchemaRe
 			"\"Restore from backup file\" and of `neo4j-admin database upload`. The file kind must match the instance: `.backup` for AuraDB 5, " +
 			"`.dump` for AuraDB 4, `.tar` for AuraDS. Needs `confirm_overwrite = true`, and by default first takes a snapshot of the target as " +
 			"the undo (`backup_before`). It runs on create, when `triggers` change and on `terraform apply -replace`; a different file or path " +
-			"uploads nothing by itself (the plan says so): put `filesha256(...)` in `triggers` to upload every new file on purpose. " +
+			"uploads nothing by itself (the plan says so): change `triggers` to upload again. The plan names the file by its SHA-256, " +
+			"and a saved plan whose file changed since is refused at apply. " +
 			"Refused while a network access configuration disables public traffic for the instance's region. Destroy only forgets. " +
 			"**Extension:** the public Aura API v1 does not expose upload. Not importable.",
 		Attributes: attrs,
@@ -77,6 +78,9 @@ func (r *databaseUploadResource) ModifyPlan(ctx context.Context, req resource.Mo
 	}
 	var plan databaseUploadModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
 	file := "a file written during the apply"
 	sum := types.StringUnknown()
 	if !plan.SourcePath.IsUnknown() {
@@ -98,9 +102,12 @@ func (r *databaseUploadResource) ModifyPlan(ctx context.Context, req resource.Mo
 		}
 		return
 	}
+	// The file announced is the file uploaded: the apply refuses one that changed since (unknown: not yet written).
+	resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("source_sha256"), sum)...)
+	in, err := r.data.instanceAtPlan(ctx, plan.InstanceID)
 	resp.Diagnostics.AddWarning("This apply overwrites instance data",
 		fmt.Sprintf("The apply replaces all data of %s with the contents of %s; everything in it now is lost.%s",
-			r.data.targetOf(ctx, plan.InstanceID), file, backupNote(plan.BackupBefore)))
+			describe(plan.InstanceID, in, err), file, backupNote(plan.BackupBefore)))
 }
 
 func (r *databaseUploadResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
@@ -116,6 +123,11 @@ func (r *databaseUploadResource) Create(ctx context.Context, req resource.Create
 	sum, err := aura.FileSHA256(source)
 	if err != nil {
 		resp.Diagnostics.AddAttributeError(path.Root("source_path"), "Cannot read the backup file", err.Error())
+		return
+	}
+	if planned := plan.SourceSHA256; !planned.IsUnknown() && !planned.IsNull() && planned.ValueString() != sum {
+		resp.Diagnostics.AddAttributeError(path.Root("source_path"), "The file changed since the plan",
+			fmt.Sprintf("%s has sha256 %s, but the plan announced the upload of sha256 %s. Nothing was uploaded; plan again to upload this file.", source, sum, planned.ValueString()))
 		return
 	}
 	in, err := c.WaitForInstance(ctx, instanceID, "running")

@@ -1,6 +1,7 @@
 package provider
 
 import (
+	"context"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -223,4 +224,56 @@ output "backup" { value = aura_database_upload.replica.backup_snapshot_id }
 	if got := dataSHA(t, replica); got != y {
 		t.Fatalf("replica data %s after the triggered upload, want Y %s", got, y)
 	}
+}
+
+// The plan announces a file by its sha256 (the planned source_sha256), and the apply uploads that file or
+// nothing: Terraform itself refuses a saved plan whose file changed since, before the undo snapshot and the
+// upload, because the hash no longer matches the plan.
+func TestAccDatabaseUpload_fileChangedSinceThePlanIsRefused(t *testing.T) {
+	needsEmulator(t)
+	id := createInstanceForTest(t, "acc-upload-changed", "professional-db")
+	c := testAccClient(t)
+	ctx := context.Background()
+	snap, err := c.CreateSnapshot(ctx, id)
+	if err == nil {
+		_, err = c.WaitForSnapshot(ctx, id, snap)
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	w := newCLIWorkdir(t, fmt.Sprintf(`
+resource "aura_snapshot_export" "e" {
+  instance_id = %q
+  snapshot_id = %q
+  path        = "${abspath(path.module)}/first.backup"
+}
+`, id, snap))
+	t.Cleanup(func() { w.run("destroy") })
+	w.must("apply")
+	file := filepath.Join(w.dir, "upload.backup")
+	exported, err := os.ReadFile(filepath.Join(w.dir, "first.backup"))
+	if err == nil {
+		err = os.WriteFile(file, exported, 0o600)
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.write(fmt.Sprintf(`
+resource "aura_database_upload" "u" {
+  instance_id       = %q
+  source_path       = %q
+  confirm_overwrite = true
+}
+`, id, file))
+	w.must("plan", "-out=upload.plan")
+	if err := os.WriteFile(file, append(exported, []byte("changed after the plan")...), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	resetStats(t)
+	out, code := w.run("apply", "upload.plan")
+	contains(t, "apply of a plan whose file changed", out, []string{"produced an invalid new value for .source_sha256"})
+	if code == 0 {
+		t.Fatal("the apply uploaded a file other than the one planned")
+	}
+	expectActs(t, "refused upload", acts{})
 }

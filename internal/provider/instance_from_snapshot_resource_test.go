@@ -150,7 +150,7 @@ output "password" {
 	testEmulator.AdvanceClock(25 * time.Hour)
 	resetStats(t)
 	out, code := w.run("plan", "-detailed-exitcode")
-	contains(t, "plan a day later", out, []string{"No data copy runs for this change", "source_snapshot_id changed", "aura_instance_from_snapshot.clone will be updated in-place"},
+	contains(t, "plan a day later", out, []string{"This change by itself runs no data copy", "source_snapshot_id changed", "aura_instance_from_snapshot.clone will be updated in-place"},
 		"must be replaced")
 	if code != 2 {
 		t.Fatalf("plan a day later exited %d", code)
@@ -205,5 +205,88 @@ resource "aura_instance_from_snapshot" "clone" {
 		if s.Name == "acc-bc-clone" {
 			t.Errorf("a refused clone was created: %s", s.ID)
 		}
+	}
+}
+
+// Replacing a clone through an instance setting (here its region) copies the data again: the plan announces
+// it, and checks the source first, so that an expired source snapshot stops the plan before the old clone is
+// destroyed.
+func TestAccInstanceFromSnapshot_replacementIsAnnouncedAndCheckedAtPlan(t *testing.T) {
+	needsEmulator(t)
+	clone := func(region string) string {
+		return testAccSnapshotConfig("acc-clone-region", "x") + fmt.Sprintf(`
+resource "aura_instance_from_snapshot" "clone" {
+  name               = "acc-clone-region-copy"
+  type               = "professional-db"
+  cloud_provider     = "gcp"
+  region             = %q
+  memory             = "2GB"
+  source_instance_id = aura_instance.test.id
+  source_snapshot_id = aura_snapshot.test.snapshot_id
+}
+`, region)
+	}
+	w := newCLIWorkdir(t, clone("europe-west1"))
+	t.Cleanup(func() { w.run("destroy") })
+	w.must("apply")
+	w.write(clone("us-central1"))
+	out := w.must("plan")
+	contains(t, "plan of a new region", out, []string{"aura_instance_from_snapshot.clone must be replaced", "This apply copies instance data into a new instance"},
+		"runs no data copy")
+
+	testEmulator.AdvanceClock(8 * 24 * time.Hour) // the professional-db snapshot expires
+	resetStats(t)
+	out, code := w.run("apply")
+	contains(t, "apply of a new region from an expired snapshot", out, []string{"Snapshot not found", "cannot seed a new instance"})
+	if code == 0 {
+		t.Fatal("a clone was replaced from an expired snapshot")
+	}
+	if n := mutatingRequests(t); n != 0 {
+		t.Fatalf("%d mutating requests: the old clone was touched before the plan failed", n)
+	}
+}
+
+// A clone whose wait times out stays in state untainted: the next apply neither destroys it nor copies again.
+func TestAccInstanceFromSnapshot_timeoutKeepsTheClone(t *testing.T) {
+	needsEmulator(t)
+	slow, c := slowEmulator(t, 3*time.Second)
+	ctx := context.Background()
+	created, err := c.CreateInstance(ctx, aura.CreateInstanceRequest{Name: "acc-slow-source", TenantID: slow.TenantID(), Type: "professional-db",
+		Version: "5", Region: "europe-west1", CloudProvider: "gcp", Memory: "2GB"})
+	if err == nil {
+		_, err = c.WaitForInstance(ctx, created.ID, "running")
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	w := newCLIWorkdir(t, providerBlock(slow)+fmt.Sprintf(`
+resource "aura_instance_from_snapshot" "clone" {
+  name               = "acc-slow-clone"
+  type               = "professional-db"
+  cloud_provider     = "gcp"
+  region             = "europe-west1"
+  memory             = "2GB"
+  source_instance_id = %q
+  timeouts           = { create = "1s" }
+}
+output "id" { value = aura_instance_from_snapshot.clone.id }
+`, created.ID))
+	t.Cleanup(func() { w.run("destroy") })
+	out := w.must("apply")
+	contains(t, "apply whose wait times out", out, []string{"Waiting for the new Aura instance failed", "kept in state, untainted"})
+	id := w.output("id")
+	if _, err := c.WaitForInstance(ctx, id, "running"); err != nil {
+		t.Fatal(err)
+	}
+	out, code := w.run("plan", "-detailed-exitcode")
+	if code != 0 || strings.Contains(out, "tainted") {
+		t.Fatalf("plan after the clone finished exited %d:\n%s", code, out)
+	}
+	w.must("apply")
+	if a := countActsAt(t, slow.BaseURL()); a.Creates != 2 { // the source and the clone, once each
+		t.Fatalf("instance creates %d, want 2", a.Creates)
+	}
+	if w.output("id") != id {
+		t.Fatal("the clone was replaced")
 	}
 }

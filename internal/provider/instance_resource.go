@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
@@ -120,7 +121,7 @@ func (r *instanceResource) Create(ctx context.Context, req resource.CreateReques
 
 	in, err := c.AwaitInstance(ctx, created.ID, "running")
 	if err != nil {
-		resp.Diagnostics.AddError("Waiting for the new Aura instance failed", err.Error()+". The instance exists and is in state; it is marked tainted and will be replaced on the next apply unless you untaint it.")
+		r.failedAfterCreate(&resp.Diagnostics, "Waiting for the new Aura instance failed", err)
 		return
 	}
 	in, err = r.converge(ctx, in, &plan.instanceModel)
@@ -129,8 +130,19 @@ func (r *instanceResource) Create(ctx context.Context, req resource.CreateReques
 		r.set(ctx, &resp.State, &state, &resp.Diagnostics)
 	}
 	if err != nil {
-		resp.Diagnostics.AddError("Configuring the new Aura instance failed", err.Error())
+		r.failedAfterCreate(&resp.Diagnostics, "Configuring the new Aura instance failed", err)
 	}
+}
+
+// failedAfterCreate reports what went wrong once Aura had accepted the create. An instance is then tainted,
+// to be replaced by the next apply; a clone is not: its replacement would copy the data again and drop what
+// was written to it, so it stays in state untainted, and the next plan converges it in place.
+func (r *instanceResource) failedAfterCreate(diags *diag.Diagnostics, summary string, err error) {
+	if r.clone {
+		diags.AddWarning(summary, err.Error()+". The clone exists and is kept in state, untainted: the next apply does not copy the data again; its refresh brings status up to date and applies what is left of the configuration in place.")
+		return
+	}
+	diags.AddError(summary, err.Error()+". The instance exists and is in state; it is marked tainted and will be replaced on the next apply unless you untaint it.")
 }
 
 // converge brings a running or paused instance to the plan: PATCH what differs (resuming first if a resize
@@ -304,7 +316,7 @@ func (r *instanceResource) ModifyPlan(ctx context.Context, req resource.ModifyPl
 	if !r.clone {
 		return
 	}
-	if !actPlanned(ctx, req, &resp.Diagnostics) {
+	if !actPlanned(ctx, req, &resp.Diagnostics) && !r.replacing(ctx, req, &resp.Diagnostics) {
 		warnUnactedChanges(ctx, req, resp, "data copy", "source_instance_id", "source_snapshot_id")
 		return
 	}
@@ -312,10 +324,44 @@ func (r *instanceResource) ModifyPlan(ctx context.Context, req resource.ModifyPl
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	// A replacement destroys the clone first: a source that can no longer be copied must stop it at plan.
+	if r.data != nil && !plan.SourceInstanceID.IsUnknown() && !plan.SourceSnapshotID.IsUnknown() {
+		readCtx, cancel := context.WithTimeout(ctx, planReadTimeout)
+		defer cancel()
+		if !r.data.checkCloneSource(readCtx, plan.SourceInstanceID.ValueString(), plan.SourceSnapshotID.ValueString(), &resp.Diagnostics) {
+			return
+		}
+	}
 	snapshot, _ := r.data.snapshotOf(ctx, plan.SourceInstanceID, plan.SourceSnapshotID)
+	source, err := r.data.instanceAtPlan(ctx, plan.SourceInstanceID)
 	resp.Diagnostics.AddWarning("This apply copies instance data into a new instance",
 		fmt.Sprintf("The apply creates instance %q with the data of %s (source %s). The copy is made once: later changes of the source settings copy nothing.",
-			plan.Name.ValueString(), snapshot, r.data.targetOf(ctx, plan.SourceInstanceID)))
+			plan.Name.ValueString(), snapshot, describe(plan.SourceInstanceID, source, err)))
+}
+
+// forceNew are the instance settings that replace an instance when they change (instanceSchema).
+var forceNew = []string{"type", "version", "cloud_provider", "region", "vector_optimized", "graph_analytics_plugin", "customer_managed_key_id"}
+
+// replacing tells a plan that replaces the clone through an instance setting: a new copy, to be announced
+// like a create. ModifyPlan is not told of the replacements the attributes' plan modifiers ask for.
+func (r *instanceResource) replacing(ctx context.Context, req resource.ModifyPlanRequest, diags *diag.Diagnostics) bool {
+	if req.State.Raw.IsNull() || req.Plan.Raw.IsNull() {
+		return false
+	}
+	changed := func(name string) bool {
+		var p, s attr.Value
+		diags.Append(req.Plan.GetAttribute(ctx, path.Root(name), &p)...)
+		diags.Append(req.State.GetAttribute(ctx, path.Root(name), &s)...)
+		return p != nil && !p.Equal(s)
+	}
+	for _, name := range forceNew {
+		if changed(name) {
+			return true
+		}
+	}
+	var tenant types.String
+	diags.Append(req.Config.GetAttribute(ctx, path.Root("tenant_id"), &tenant)...)
+	return !tenant.IsNull() && changed("tenant_id")
 }
 
 func (r *instanceResource) UpgradeState(context.Context) map[int64]resource.StateUpgrader {

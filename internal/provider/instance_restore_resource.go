@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
@@ -78,13 +79,21 @@ func (r *instanceRestoreResource) ModifyPlan(ctx context.Context, req resource.M
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	target := r.data.targetOf(ctx, plan.InstanceID)
+	inPlace := !plan.SnapshotID.IsNull() && (plan.SourceInstanceID.IsNull() || plan.SourceInstanceID.Equal(plan.InstanceID))
+	method := "overwrite"
+	if inPlace {
+		method = "restore"
+	}
+	in, err := r.data.instanceAtPlan(ctx, plan.InstanceID)
+	if in != nil && freeUndoWouldEvict(in.Type, method, plan.BackupBefore, &resp.Diagnostics) {
+		return
+	}
+	target := describe(plan.InstanceID, in, err)
 	source := plan.SourceInstanceID
 	if source.IsNull() {
 		source = plan.InstanceID
 	}
 	snapshot, since := r.data.snapshotOf(ctx, source, plan.SnapshotID)
-	inPlace := !plan.SnapshotID.IsNull() && (plan.SourceInstanceID.IsNull() || plan.SourceInstanceID.Equal(plan.InstanceID))
 	lost := "All data of the target now is lost: it becomes the source's data as of " + since + "."
 	if inPlace {
 		lost = "Writes since " + since + " are lost."
@@ -119,8 +128,12 @@ func (r *instanceRestoreResource) Create(ctx context.Context, req resource.Creat
 	if snapshot != "" && !r.data.checkSnapshot(ctx, source, snapshot, use, path.Root("snapshot_id"), &resp.Diagnostics) {
 		return
 	}
-	if _, err := c.WaitForInstance(ctx, target, "running"); err != nil {
+	in, err := c.WaitForInstance(ctx, target, "running")
+	if err != nil {
 		resp.Diagnostics.AddAttributeError(path.Root("instance_id"), "Target instance not ready", err.Error())
+		return
+	}
+	if freeUndoWouldEvict(in.Type, method, plan.BackupBefore, &resp.Diagnostics) {
 		return
 	}
 	state := plan
@@ -128,7 +141,6 @@ func (r *instanceRestoreResource) Create(ctx context.Context, req resource.Creat
 	if state.BackupSnapshotID, ok = r.data.backupFor(ctx, plan.BackupBefore, target, method, &resp.Diagnostics); !ok {
 		return
 	}
-	var err error
 	if method == "restore" {
 		err = c.Act(ctx, target, func() error { return c.RestoreSnapshot(ctx, target, snapshot) }, "restoring")
 	} else {
@@ -166,4 +178,15 @@ func (r *instanceRestoreResource) Delete(context.Context, resource.DeleteRequest
 
 func (r *instanceRestoreResource) UpgradeState(context.Context) map[int64]resource.StateUpgrader {
 	return upgradeFromV0(upgradeAct("completed_at"))
+}
+
+// freeUndoWouldEvict refuses an in-place restore of a free-db instance with backup_before: Free keeps only its
+// latest on-demand snapshot (api/README.md B), so the undo snapshot would replace the very snapshot to restore.
+func freeUndoWouldEvict(instType, method string, backup types.Bool, diags *diag.Diagnostics) bool {
+	if instType != "free-db" || method != "restore" || !backup.ValueBool() {
+		return false
+	}
+	diags.AddAttributeError(path.Root("backup_before"), "The undo snapshot would replace the snapshot to restore",
+		"A free-db instance keeps only its latest on-demand snapshot, so the snapshot that backup_before takes would replace the one to restore from, and the restore would fail with its source gone. Set backup_before = false to restore it in place.")
+	return true
 }

@@ -269,7 +269,7 @@ output "status" { value = aura_instance_restore.rollback.status }
 	// Nothing changed: the drift plan is clean and silent.
 	resetStats(t)
 	out, code = w.run("plan", "-detailed-exitcode")
-	contains(t, "plan after the act", out, nil, "overwrites instance data", "No restore runs")
+	contains(t, "plan after the act", out, nil, "overwrites instance data", "runs no restore")
 	if code != 0 {
 		t.Fatalf("plan after the act exited %d:\n%s", code, out)
 	}
@@ -279,7 +279,7 @@ output "status" { value = aura_instance_restore.rollback.status }
 	w.write(base + snapshot("m2") + restore("INC-1"))
 	out = w.must("plan")
 	contains(t, "plan after the snapshot's triggers changed", out,
-		[]string{"No restore runs for this change", "snapshot_id changed", "change triggers", "aura_instance_restore.rollback will be updated in-place"},
+		[]string{"This change by itself runs no restore", "snapshot_id changed", "change triggers", "aura_instance_restore.rollback will be updated in-place"},
 		"overwrites instance data", "aura_instance_restore.rollback must be replaced")
 	w.must("apply")
 	expectActs(t, "snapshot retaken", acts{Snapshots: 1})
@@ -418,7 +418,7 @@ output "id" { value = aura_instance.test.id }
 		testEmulator.AdvanceClock(advance)
 		resetStats(t)
 		out, code := w.run("plan", "-detailed-exitcode")
-		contains(t, fmt.Sprintf("plan %s later", advance), out, []string{"No restore runs for this change", "aura_instance_restore.test will be updated in-place"},
+		contains(t, fmt.Sprintf("plan %s later", advance), out, []string{"This change by itself runs no restore", "aura_instance_restore.test will be updated in-place"},
 			"must be replaced", "overwrites instance data")
 		if code != 2 {
 			t.Fatalf("plan %s later exited %d", advance, code)
@@ -432,4 +432,66 @@ output "id" { value = aura_instance.test.id }
 	if out, code := w.run("plan", "-detailed-exitcode"); code != 0 {
 		t.Fatalf("plan after recording exited %d:\n%s", code, out)
 	}
+}
+
+// A free-db instance keeps only its latest on-demand snapshot: the undo snapshot of an in-place restore would
+// replace the snapshot to restore, so the plan refuses it before anything is sent; without the undo it restores.
+func TestAccInstanceRestore_freeDBUndoWouldEvictTheSource(t *testing.T) {
+	needsEmulator(t)
+	ctx := context.Background()
+	c := testAccClient(t)
+	created, err := c.CreateInstance(ctx, aura.CreateInstanceRequest{Name: "acc-free-restore", TenantID: testEmulator.TenantID(),
+		Type: "free-db", Version: "5", Region: "europe-west1", CloudProvider: "gcp", Memory: "1GB"})
+	if err == nil {
+		_, err = c.WaitForInstance(ctx, created.ID, "running")
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = c.DeleteInstance(ctx, created.ID) })
+	x := putData(t, created.ID, map[string]any{"dataset": "X"})
+	snap, err := c.CreateSnapshot(ctx, created.ID)
+	if err == nil {
+		_, err = c.WaitForSnapshot(ctx, created.ID, snap)
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	putData(t, created.ID, map[string]any{"dataset": "Y"})
+	config := func(backup string) string {
+		return fmt.Sprintf(`
+resource "aura_instance_restore" "free" {
+  instance_id       = %q
+  snapshot_id       = %q
+  confirm_overwrite = true
+  %s
+}
+`, created.ID, snap, backup)
+	}
+	resetStats(t)
+	resource.Test(t, resource.TestCase{
+		PreCheck:                 func() { testAccPreCheck(t) },
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config:      config(""),
+				ExpectError: wrapped("The undo snapshot would replace the snapshot to restore", "Set backup_before = false"),
+				Check:       func(*terraform.State) error { return nil },
+			},
+			{
+				PreConfig: func() {
+					if n := mutatingRequests(t); n != 0 {
+						t.Errorf("%d mutating requests for a refused restore", n)
+					}
+				},
+				Config: config("backup_before = false"),
+				Check: func(*terraform.State) error {
+					if got := dataSHA(t, created.ID); got != x {
+						return fmt.Errorf("free-db data %s after the restore, want X %s", got, x)
+					}
+					return nil
+				},
+			},
+		},
+	})
 }

@@ -13,6 +13,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/boolplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/mapplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringdefault"
@@ -85,11 +86,12 @@ func (r *snapshotResource) Schema(ctx context.Context, _ resource.SchemaRequest,
 					"one: for rolling snapshots. Either way a restore that names it does not run again.",
 				Validators: []validator.String{stringvalidator.OneOf(keepOnExpiry, retakeOnExpiry)},
 			},
-			"snapshot_id":      schema.StringAttribute{Computed: true, MarkdownDescription: "Snapshot id.", PlanModifiers: keep},
-			"profile":          schema.StringAttribute{Computed: true, MarkdownDescription: "Always `AdHoc` (on demand).", PlanModifiers: keep},
-			"status":           schema.StringAttribute{Computed: true, MarkdownDescription: "`Pending`, `InProgress`, `Completed` or `Failed` as Aura reports it; `Expired` or `Gone` once Aura no longer has it (`on_expiry = \"keep\"`)."},
-			"timestamp":        schema.StringAttribute{Computed: true, MarkdownDescription: "When the snapshot was taken (RFC 3339, UTC).", PlanModifiers: keep},
-			"exportable":       schema.BoolAttribute{Computed: true, MarkdownDescription: "Whether the snapshot can be exported, cloned from or used to overwrite another instance now."},
+			"snapshot_id": schema.StringAttribute{Computed: true, MarkdownDescription: "Snapshot id.", PlanModifiers: keep},
+			"profile":     schema.StringAttribute{Computed: true, MarkdownDescription: "Always `AdHoc` (on demand).", PlanModifiers: keep},
+			"status":      schema.StringAttribute{Computed: true, MarkdownDescription: "`Pending`, `InProgress`, `Completed` or `Failed` as Aura reports it; `Expired` or `Gone` once Aura no longer has it (`on_expiry = \"keep\"`).", PlanModifiers: keep},
+			"timestamp":   schema.StringAttribute{Computed: true, MarkdownDescription: "When the snapshot was taken (RFC 3339, UTC).", PlanModifiers: keep},
+			"exportable": schema.BoolAttribute{Computed: true, MarkdownDescription: "Whether the snapshot can be exported, cloned from or used to overwrite another instance now.",
+				PlanModifiers: []planmodifier.Bool{boolplanmodifier.UseStateForUnknown()}},
 			"restorable_until": schema.StringAttribute{Computed: true, MarkdownDescription: "When the snapshot expires, derived from the instance type and Aura's published retention table; null for free-db (only the latest is kept).", PlanModifiers: keep},
 			"exportable_until": schema.StringAttribute{Computed: true, MarkdownDescription: "Until when it stays exportable, from the same table.", PlanModifiers: keep},
 			"timeouts":         timeoutsAttribute(ctx, false, false),

@@ -25,13 +25,14 @@ resource "aura_instance" "replica" {
 }
 
 # Loads the exported file into another instance (AuraDB 5 takes .backup, AuraDB 4 .dump, AuraDS .tar), once,
-# after a snapshot of the replica (the undo). A different file uploads nothing by itself: the trigger ties a new
-# upload to a new export on purpose.
+# after a snapshot of the replica (the undo). A different file uploads nothing by itself: change the trigger to
+# upload again. Keep triggers to values you set: one computed elsewhere (say, the export's sha256, unknown again
+# whenever the file is downloaded anew on another machine) would upload again without anyone asking.
 resource "aura_database_upload" "replica" {
   instance_id       = aura_instance.replica.id
   source_path       = aura_snapshot_export.source.path
   confirm_overwrite = true
   triggers = {
-    export = aura_snapshot_export.source.sha256
+    release = "2026-11-26"
   }
 }
