@@ -42,7 +42,7 @@ func (d *snapshotDataSource) Metadata(_ context.Context, req datasource.Metadata
 func (d *snapshotDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
 	attrs := snapshotQueryAttributes()
 	attrs["snapshot_id"] = schema.StringAttribute{Optional: true, Computed: true, MarkdownDescription: "The snapshot to read. Set this or `most_recent`."}
-	attrs["most_recent"] = schema.BoolAttribute{Optional: true, MarkdownDescription: "Pick the newest snapshot matching the filters (as `aura_snapshots` lists them). Never feed the result into a restore: every new snapshot would restore again."}
+	attrs["most_recent"] = schema.BoolAttribute{Optional: true, MarkdownDescription: "Pick the newest snapshot matching the filters (as `aura_snapshots` lists them), walking back from `to` and stopping at the first day with a match."}
 	attrs["timestamp"] = computedString("When it was taken (RFC 3339, UTC).")
 	attrs["snapshot_profile"] = computedString("`AdHoc` or `Scheduled`.")
 	attrs["snapshot_status"] = computedString("`Pending`, `InProgress`, `Completed` or `Failed`.")
@@ -95,7 +95,7 @@ func (d *snapshotDataSource) Read(ctx context.Context, req datasource.ReadReques
 		}
 		found = newSnapshotModel(in.Type, version, *s)
 	} else {
-		list := d.data.findSnapshots(ctx, &m.snapshotQuery, &resp.Diagnostics)
+		list := d.data.findSnapshots(ctx, &m.snapshotQuery, true, &resp.Diagnostics)
 		if resp.Diagnostics.HasError() {
 			return
 		}

@@ -43,12 +43,13 @@ func (d *snapshotsDataSource) Schema(_ context.Context, _ datasource.SchemaReque
 		NestedObject: schema.NestedAttributeObject{Attributes: snapshotAttributes()},
 	}
 	attrs["most_recent"] = schema.SingleNestedAttribute{
-		Computed: true, MarkdownDescription: "The newest matching snapshot; null when none matches. Do not feed it into `aura_instance_restore.snapshot_id`: every new snapshot would restore again.",
+		Computed: true, MarkdownDescription: "The newest matching snapshot; null when none matches. Feeding it into a restore or a clone is safe: a newer snapshot is recorded in place and runs nothing.",
 		Attributes: snapshotAttributes(),
 	}
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "Lists an instance's snapshots over a range of days. The Aura API lists one UTC day per call, so this makes " +
-			"one call per day in the range (concurrently, within the provider's rate limit), and never lists the same day twice in one run.",
+			"one call per day in the range (concurrently, within the provider's rate limit), and never lists the same day twice in one run. " +
+			"The range is clipped to the days in which the instance can have snapshots: none before it was created, none past its type's retention window.",
 		Attributes: attrs,
 	}
 }
@@ -63,7 +64,7 @@ func (d *snapshotsDataSource) Read(ctx context.Context, req datasource.ReadReque
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	found := d.data.findSnapshots(ctx, &m.snapshotQuery, &resp.Diagnostics)
+	found := d.data.findSnapshots(ctx, &m.snapshotQuery, false, &resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
 		return
 	}

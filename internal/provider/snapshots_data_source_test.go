@@ -81,8 +81,8 @@ func TestSnapshotsListing_perTypeAfter100Days(t *testing.T) {
 
 			pd := &providerData{client: c}
 			var diags diag.Diagnostics
-			all := pd.findSnapshots(ctx, &snapshotQuery{InstanceID: types.StringValue(created.ID), InstanceVersion: types.StringValue(tc.version)}, &diags)
-			exportable := pd.findSnapshots(ctx, &snapshotQuery{InstanceID: types.StringValue(created.ID), InstanceVersion: types.StringValue(tc.version), ExportableOnly: types.BoolValue(true)}, &diags)
+			all := pd.findSnapshots(ctx, &snapshotQuery{InstanceID: types.StringValue(created.ID), InstanceVersion: types.StringValue(tc.version)}, false, &diags)
+			exportable := pd.findSnapshots(ctx, &snapshotQuery{InstanceID: types.StringValue(created.ID), InstanceVersion: types.StringValue(tc.version), ExportableOnly: types.BoolValue(true)}, false, &diags)
 			if diags.HasError() {
 				t.Fatal(diags)
 			}
@@ -161,6 +161,57 @@ data "aura_snapshot" "latest" {
 						return nil
 					},
 				),
+			},
+		},
+	})
+}
+
+// Listings are lean: a young instance's window starts the day it was created (not 90 days back), the newest
+// match is found by walking back from today and stopping at the first day with one, and two data sources on one
+// instance list no day twice.
+func TestAccSnapshotsListing_clippedToTheInstanceAndStoppingAtTheNewest(t *testing.T) {
+	needsEmulator(t)
+	config := testAccInstanceConfig("acc-lean", "4GB", "europe-west1", "") + `
+resource "aura_snapshot" "now" {
+  instance_id = aura_instance.test.id
+}
+`
+	withData := config + `
+data "aura_snapshots" "all" {
+  instance_id = aura_instance.test.id
+  depends_on  = [aura_snapshot.now]
+}
+data "aura_snapshots" "exportable" {
+  instance_id     = aura_instance.test.id
+  exportable_only = true
+  depends_on      = [aura_snapshot.now]
+}
+data "aura_snapshot" "newest" {
+  instance_id = aura_instance.test.id
+  most_recent = true
+  depends_on  = [aura_snapshot.now]
+}
+`
+	resource.Test(t, resource.TestCase{
+		PreCheck:                 func() { testAccPreCheck(t) },
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             testAccCheckInstanceDestroy,
+		Steps: []resource.TestStep{
+			{Config: config},
+			{
+				PreConfig: func() { resetStats(t) },
+				Config:    withData,
+				Check: func(s *terraform.State) error {
+					// Created today, so only today is listed (and yesterday across midnight), once, shared by the
+					// three data sources; the full window of professional-db is 8 days.
+					if n := listCalls(t); n < 1 || n > 2 {
+						return fmt.Errorf("%d list calls for three data sources on an instance created today, want 1 (2 across midnight)", n)
+					}
+					if stateAttr(s, "data.aura_snapshot.newest", "snapshot_id") != stateAttr(s, "aura_snapshot.now", "snapshot_id") {
+						return fmt.Errorf("most_recent is not the snapshot just taken")
+					}
+					return nil
+				},
 			},
 		},
 	})

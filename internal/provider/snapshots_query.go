@@ -58,8 +58,9 @@ func snapshotQueryAttributes() map[string]schema.Attribute {
 	}
 }
 
-// findSnapshots lists the query's days and filters them, newest first.
-func (pd *providerData) findSnapshots(ctx context.Context, q *snapshotQuery, diags *diag.Diagnostics) []snapshotModel {
+// findSnapshots lists the query's days and filters them, newest first. With newest, it walks back from the
+// last day and stops at the first day with a match, which it returns alone.
+func (pd *providerData) findSnapshots(ctx context.Context, q *snapshotQuery, newest bool, diags *diag.Diagnostics) []snapshotModel {
 	instanceID := q.InstanceID.ValueString()
 	in, err := pd.client.GetInstance(ctx, instanceID)
 	if err != nil {
@@ -70,30 +71,65 @@ func (pd *providerData) findSnapshots(ctx context.Context, q *snapshotQuery, dia
 	if version == "" {
 		version = "5"
 	}
-	to := pd.client.ServerNow()
-	if !q.To.IsNull() {
-		to, _ = time.Parse("2006-01-02", q.To.ValueString())
-	}
-	from := pd.client.ServerNow().AddDate(0, 0, -aura.ListingDays(in.Type, version))
-	if !q.From.IsNull() {
-		from, _ = time.Parse("2006-01-02", q.From.ValueString())
-	}
-	if from.After(to) {
-		diags.AddAttributeError(path.Root("from"), "Empty date range", fmt.Sprintf("from (%s) is after to (%s).", from.Format("2006-01-02"), to.Format("2006-01-02")))
+	q.InstanceVersion = types.StringValue(version)
+	from, to, ok := pd.listingDays(q, in, version, diags)
+	if !ok {
 		return nil
+	}
+	filter := snapshotFilter{q.ExportableOnly.ValueBool(), q.Profile.ValueString(), q.Status.ValueString()}
+	keep := func(list []aura.Snapshot) []snapshotModel {
+		out := []snapshotModel{}
+		for _, s := range list {
+			if filter.keep(s) {
+				out = append(out, newSnapshotModel(in.Type, version, s))
+			}
+		}
+		return out
+	}
+	if newest {
+		for day := to; !day.Before(from); day = day.Add(-24 * time.Hour) {
+			list, err := pd.snapshotsBetween(ctx, instanceID, day, day)
+			if err != nil {
+				diags.AddError("Listing snapshots failed", err.Error())
+				return nil
+			}
+			if found := keep(list); len(found) > 0 {
+				return found[:1]
+			}
+		}
+		return []snapshotModel{}
 	}
 	list, err := pd.snapshotsBetween(ctx, instanceID, from, to)
 	if err != nil {
 		diags.AddError("Listing snapshots failed", err.Error())
 		return nil
 	}
-	filter := snapshotFilter{q.ExportableOnly.ValueBool(), q.Profile.ValueString(), q.Status.ValueString()}
-	out := []snapshotModel{}
-	for _, s := range list {
-		if filter.keep(s) {
-			out = append(out, newSnapshotModel(in.Type, version, s))
-		}
+	return keep(list)
+}
+
+// listingDays is the query's range of UTC days, clipped to the days in which the instance's snapshots can
+// exist: none before it was created, none past its type's retention window, none after today.
+func (pd *providerData) listingDays(q *snapshotQuery, in *aura.Instance, version string, diags *diag.Diagnostics) (from, to time.Time, ok bool) {
+	today := pd.client.ServerNow().UTC().Truncate(24 * time.Hour)
+	to, from = today, today.AddDate(0, 0, -aura.ListingDays(in.Type, version))
+	if !q.To.IsNull() {
+		to, _ = time.Parse("2006-01-02", q.To.ValueString())
 	}
-	q.InstanceVersion = types.StringValue(version)
-	return out
+	if !q.From.IsNull() {
+		from, _ = time.Parse("2006-01-02", q.From.ValueString())
+	}
+	if from.After(to) {
+		diags.AddAttributeError(path.Root("from"), "Empty date range", fmt.Sprintf("from (%s) is after to (%s).", from.Format("2006-01-02"), to.Format("2006-01-02")))
+		return from, to, false
+	}
+	if oldest := today.AddDate(0, 0, -aura.ListingDays(in.Type, version)); from.Before(oldest) {
+		from = oldest
+	}
+	if created, err := time.Parse(time.RFC3339, in.CreatedAt); err == nil && from.Before(created.UTC().Truncate(24*time.Hour)) {
+		from = created.UTC().Truncate(24 * time.Hour)
+	}
+	if to.After(today) {
+		to = today
+	}
+	return from, to, true
 }
