@@ -166,3 +166,63 @@ func TestNoExtensions_bare404(t *testing.T) {
 	}
 	h.must(200, h.do("GET", "/v1/instances/"+id, nil))
 }
+
+// azureKey is the seeded tenant's customer managed key on Azure.
+func (h *harness) azureKey() string {
+	h.t.Helper()
+	for _, k := range h.must(200, h.do("GET", "/v1/customer-managed-keys?tenantId="+h.e.TenantID(), nil)).list() {
+		if k := k.(map[string]any); k["cloud_provider"] == "azure" {
+			return k["id"].(string)
+		}
+	}
+	h.t.Fatal("the seeded tenant has no Azure key")
+	return ""
+}
+
+func TestUpload_customerManagedKeyRule(t *testing.T) {
+	h := start(t, func(c *Config) { c.Transition = 0 })
+	key := h.azureKey()
+	azure := func(version string, withKey bool) string {
+		extra := map[string]any{"cloud_provider": "azure", "region": "westeurope"}
+		if withKey {
+			extra["customer_managed_key_id"] = key
+		}
+		return h.create("professional-db", version, extra)
+	}
+	// own export, then other data: a load brings the export back, a refusal leaves the other data.
+	prepare := func(id string) (exported, current string, file []byte) {
+		exported = h.putData(id, map[string]any{"dataset": "exported"})
+		_, file = h.exportOf(id, h.snapshot(id))
+		return exported, h.putData(id, map[string]any{"dataset": "current"}), file
+	}
+
+	v4key := azure("4", true)
+	_, current, file := prepare(v4key)
+	for _, name := range []string{"neo4j.dump", "neo4j.backup"} {
+		r := h.upload(v4key, name, file)
+		if r.Status != 400 || r.reason() != "upload-not-supported" {
+			t.Errorf("%s into 4 + Azure + key: %d %s", name, r.Status, r.Raw)
+			continue
+		}
+		if msg := r.Body["errors"].([]any)[0].(map[string]any)["message"]; msg != "Upload is not supported for Neo4j 4 instances on Azure encrypted with a customer managed key; use the Import service" {
+			t.Errorf("message %q", msg)
+		}
+	}
+	if s := h.status(v4key); s != "running" || h.dataSHA(v4key) != current {
+		t.Errorf("the refused upload changed the instance: %s", s)
+	}
+
+	for _, c := range []struct {
+		what, version string
+		withKey       bool
+		name          string
+	}{{"5 + Azure + key", "5", true, "neo4j.backup"}, {"4 + Azure, no key", "4", false, "neo4j.dump"}} {
+		id := azure(c.version, c.withKey)
+		exported, _, file := prepare(id)
+		h.must(202, h.upload(id, c.name, file))
+		h.waitStatus(id, "running")
+		if h.dataSHA(id) != exported {
+			t.Errorf("%s: the upload did not load the file", c.what)
+		}
+	}
+}

@@ -118,6 +118,10 @@ func (e *Emulator) handleUpload(w http.ResponseWriter, r *http.Request) {
 		writeError(w, errorf(400, "invalid-value", "X-Aura-File-Name", "X-Aura-File-Name must name a .backup, .dump or .tar file."))
 		return
 	}
+	if uploadUnsupported(in) {
+		writeError(w, errorf(400, "upload-not-supported", "", "Upload is not supported for Neo4j 4 instances on Azure encrypted with a customer managed key; use the Import service"))
+		return
+	}
 	if want := exportFormat(in.Type, in.Version); m[1] != want {
 		writeError(w, errorf(400, "file-kind-mismatch", "X-Aura-File-Name", "Instance %s (%s, version %s) takes .%s files, not .%s.", in.ID, in.Type, in.Version, want, m[1]))
 		return
@@ -145,6 +149,12 @@ func (e *Emulator) handleUpload(w http.ResponseWriter, r *http.Request) {
 		e.begin(in, "loading", "loading failed", nil)
 	}
 	writeData(w, 202, in.view())
+}
+
+// uploadUnsupported is Aura's one documented exception to upload (api/README.md C.3). It is about the instance,
+// not the file, so it is answered before the file kind: no file could be loaded.
+func uploadUnsupported(in *instance) bool {
+	return in.Version == "4" && in.CloudProvider == "azure" && in.CMK != nil
 }
 
 // loadable tells whether the file is an export that this instance can load: same product (AuraDB or AuraDS)

@@ -60,7 +60,12 @@ func (r *databaseUploadResource) Schema(ctx context.Context, _ resource.SchemaRe
 			"the undo (`backup_before`). It runs on create, when `triggers` change and on `terraform apply -replace`; a different file or path " +
 			"uploads nothing by itself (the plan says so): change `triggers` to upload again. The plan names the file by its SHA-256, " +
 			"and a saved plan whose file changed since is refused at apply. " +
-			"Refused while a network access configuration disables public traffic for the instance's region. Destroy only forgets. " +
+			"Refused while a network access configuration disables public traffic for the instance's region. " +
+			"Aura does not support upload into a Neo4j 4 instance on Azure encrypted with a customer managed key: load such an instance " +
+			"through Aura's Import service. Aura does not return an instance's version, so the provider refuses what it can tell, a `.dump` " +
+			"file (only Neo4j 4 loads one) into an Azure instance with a customer managed key: at plan when `instance_id` and `source_path` " +
+			"are known, else at apply before the `backup_before` snapshot. Any other upload into such an instance Aura refuses at apply. " +
+			"Destroy only forgets. " +
 			"**Extension:** the public Aura API v1 does not expose upload. Not importable.",
 		Attributes: attrs,
 	}
@@ -102,9 +107,15 @@ func (r *databaseUploadResource) ModifyPlan(ctx context.Context, req resource.Mo
 		}
 		return
 	}
+	in, err := r.data.instanceAtPlan(ctx, plan.InstanceID)
+	if in != nil && !plan.SourcePath.IsUnknown() {
+		if msg := importOnly(in, plan.SourcePath.ValueString()); msg != "" {
+			resp.Diagnostics.AddAttributeError(path.Root("instance_id"), importOnlyTitle, msg)
+			return
+		}
+	}
 	// The file announced is the file uploaded: the apply refuses one that changed since (unknown: not yet written).
 	resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("source_sha256"), sum)...)
-	in, err := r.data.instanceAtPlan(ctx, plan.InstanceID)
 	resp.Diagnostics.AddWarning("This apply overwrites instance data",
 		fmt.Sprintf("The apply replaces all data of %s with the contents of %s; everything in it now is lost.%s",
 			describe(plan.InstanceID, in, err), file, backupNote(plan.BackupBefore)))
@@ -137,6 +148,10 @@ func (r *databaseUploadResource) Create(ctx context.Context, req resource.Create
 	}
 	if msg := fileKindMismatch(in.Type, source); msg != "" {
 		resp.Diagnostics.AddAttributeError(path.Root("source_path"), "Wrong kind of backup file", msg)
+		return
+	}
+	if msg := importOnly(in, source); msg != "" {
+		resp.Diagnostics.AddAttributeError(path.Root("instance_id"), importOnlyTitle, msg)
 		return
 	}
 	state := plan
@@ -174,6 +189,21 @@ func fileKindMismatch(instType, file string) string {
 	return ""
 }
 
+const importOnlyTitle = "Upload is not supported into this instance"
+
+// importOnly applies Aura's customer-managed-key rule (api/README.md C.3) where the provider can: the API does
+// not return an instance's version, but a .dump file loads only into Neo4j 4, so such a file into an Azure
+// instance with a key can never load (and into Neo4j 5 it is the wrong kind). A .backup into such a Neo4j 4
+// instance is left to the API's 400.
+func importOnly(in *aura.Instance, file string) string {
+	if in.CloudProvider != "azure" || in.CustomerManagedKeyID == nil || strings.HasSuffix(in.Type, "-ds") || filepath.Ext(file) != ".dump" {
+		return ""
+	}
+	return fmt.Sprintf("instance_id %s is on Azure and encrypted with customer managed key %s, and source_path %s is a .dump file, which only Neo4j 4 instances load. "+
+		"Aura does not support upload into Neo4j 4 instances on Azure encrypted with a customer managed key (and Neo4j 5 does not load .dump files): "+
+		"load the data with Aura's Import service instead.", in.ID, *in.CustomerManagedKeyID, filepath.Base(file))
+}
+
 func (r *databaseUploadResource) uploadError(ctx context.Context, in *aura.Instance, err error, resp *resource.CreateResponse) {
 	switch {
 	case aura.HasReason(err, "public-traffic-disabled"):
@@ -187,6 +217,9 @@ func (r *databaseUploadResource) uploadError(ctx context.Context, in *aura.Insta
 		}
 		resp.Diagnostics.AddError("Upload refused: public traffic is disabled",
 			fmt.Sprintf("Uploads into instance %s are refused because %s has public_traffic_enabled = false. Set public_traffic_enabled = true on it (aura_network_access_configuration), apply, and upload again. (%v)", in.ID, which, err))
+	case aura.HasReason(err, "upload-not-supported"):
+		resp.Diagnostics.AddAttributeError(path.Root("instance_id"), importOnlyTitle,
+			fmt.Sprintf("instance_id %s is a Neo4j 4 instance on Azure encrypted with a customer managed key, and Aura does not support upload into it: load the data with Aura's Import service instead. (%v)", in.ID, err))
 	case aura.HasReason(err, "file-kind-mismatch"):
 		resp.Diagnostics.AddAttributeError(path.Root("source_path"), "Wrong kind of backup file", err.Error())
 	default:

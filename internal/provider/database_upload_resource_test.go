@@ -89,10 +89,7 @@ resource "aura_database_upload" "test" {
 // the apply to fail with want.
 func uploadFails(t *testing.T, name, content string, want *regexp.Regexp) {
 	t.Helper()
-	file := filepath.Join(t.TempDir(), name)
-	if err := os.WriteFile(file, []byte(content), 0o600); err != nil {
-		t.Fatal(err)
-	}
+	file := writeFile(t, name, content)
 	id := createInstanceForTest(t, "acc-upload-"+strings.TrimSuffix(name, filepath.Ext(name)), "professional-db")
 	resource.Test(t, resource.TestCase{
 		PreCheck:                 func() { testAccPreCheck(t) },
@@ -120,10 +117,7 @@ func TestAccDatabaseUpload_wrongKindRefusedUpFront(t *testing.T) {
 // sent again by the next apply, whose plan recalls the failure.
 func TestAccDatabaseUpload_loadingFailedIsNotSentAgain(t *testing.T) {
 	needsEmulator(t)
-	file := filepath.Join(t.TempDir(), "corrupt.backup")
-	if err := os.WriteFile(file, []byte("not a backup"), 0o600); err != nil {
-		t.Fatal(err)
-	}
+	file := writeFile(t, "corrupt.backup", "not a backup")
 	id := createInstanceForTest(t, "acc-upload-corrupt", "professional-db")
 	config := fmt.Sprintf(`
 resource "aura_database_upload" "test" {
@@ -276,4 +270,74 @@ resource "aura_database_upload" "u" {
 		t.Fatal("the apply uploaded a file other than the one planned")
 	}
 	expectActs(t, "refused upload", acts{})
+}
+
+// seededAzureKey is the customer managed key the emulator seeds on Azure westeurope.
+const seededAzureKey = "0b6c1f3e-7d2a-4c5b-9e8f-000000000003"
+
+// azureInstance creates a running professional-db on Azure, encrypted with seededAzureKey when withKey.
+func azureInstance(t *testing.T, version string, withKey bool) string {
+	t.Helper()
+	req := aura.CreateInstanceRequest{Name: "acc-upload-azure-" + version, Type: "professional-db", Version: version,
+		Region: "westeurope", CloudProvider: "azure", Memory: "2GB"}
+	if withKey {
+		key := seededAzureKey
+		req.CustomerManagedKeyID = &key
+	}
+	return createInstanceFrom(t, req)
+}
+
+func uploadConfig(instanceID, file string) string {
+	return fmt.Sprintf(`
+resource "aura_database_upload" "test" {
+  instance_id       = %q
+  source_path       = %q
+  confirm_overwrite = true
+  backup_before     = false
+}
+`, instanceID, file)
+}
+
+// writeFile writes content to a new file called name and returns its path.
+func writeFile(t *testing.T, name, content string) string {
+	t.Helper()
+	file := filepath.Join(t.TempDir(), name)
+	if err := os.WriteFile(file, []byte(content), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return file
+}
+
+// Aura's customer-managed-key rule: a .dump (Neo4j 4) file into an Azure instance with a key fails at plan,
+// naming both attributes and the Import service, before any request that changes something. Its neighbours,
+// Neo4j 5 with a key and Neo4j 4 without one, plan an upload.
+func TestAccDatabaseUpload_customerManagedKeyRefusedAtPlan(t *testing.T) {
+	needsEmulator(t)
+	v4key, v5key, v4 := azureInstance(t, "4", true), azureInstance(t, "5", true), azureInstance(t, "4", false)
+	dump, backup := writeFile(t, "neo4j.dump", "data"), writeFile(t, "neo4j.backup", "data")
+	control(t, "DELETE", "/_emulator/stats", nil, nil)
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{Config: uploadConfig(v4key, dump), PlanOnly: true, ExpectError: wrapped("instance_id", v4key, "customer managed key", seededAzureKey,
+				"source_path neo4j.dump is a .dump file", "Aura's Import service")},
+			{Config: uploadConfig(v5key, backup), PlanOnly: true, ExpectNonEmptyPlan: true},
+			{Config: uploadConfig(v4, dump), PlanOnly: true, ExpectNonEmptyPlan: true},
+		},
+	})
+	if n := mutatingRequests(t); n != 0 {
+		t.Errorf("the plans made %d mutating requests", n)
+	}
+}
+
+// What the plan cannot tell (the API does not return the version: here a .backup into a Neo4j 4 instance)
+// Aura refuses at apply, and the error says the same.
+func TestAccDatabaseUpload_customerManagedKeyRefusedByTheAPI(t *testing.T) {
+	needsEmulator(t)
+	id := azureInstance(t, "4", true)
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{{Config: uploadConfig(id, writeFile(t, "neo4j.backup", "data")),
+			ExpectError: wrapped("Upload is not supported into this instance", "instance_id", id, "Neo4j 4 instance on Azure", "Aura's Import service", "upload-not-supported")}},
+	})
 }

@@ -193,10 +193,16 @@ func differentialSnapshot(t *testing.T, instanceID string) string {
 // createInstanceForTest makes a running instance outside Terraform and deletes it when the test ends.
 func createInstanceForTest(t *testing.T, name, typ string) string {
 	t.Helper()
+	return createInstanceFrom(t, aura.CreateInstanceRequest{Name: name, Type: typ, Version: "5", Region: "europe-west1", CloudProvider: "gcp", Memory: "2GB"})
+}
+
+// createInstanceFrom creates the instance req describes in the test tenant, deleted after the test.
+func createInstanceFrom(t *testing.T, req aura.CreateInstanceRequest) string {
+	t.Helper()
 	c := testAccClient(t)
 	ctx := context.Background()
-	created, err := c.CreateInstance(ctx, aura.CreateInstanceRequest{Name: name, TenantID: os.Getenv("AURA_TENANT_ID"),
-		Type: typ, Version: "5", Region: "europe-west1", CloudProvider: "gcp", Memory: "2GB"})
+	req.TenantID = os.Getenv("AURA_TENANT_ID")
+	created, err := c.CreateInstance(ctx, req)
 	if err != nil {
 		t.Fatal(err)
 	}
