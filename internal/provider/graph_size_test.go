@@ -3,6 +3,8 @@ package provider
 import (
 	"encoding/json"
 	"fmt"
+	"os"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -173,4 +175,37 @@ data "aura_instances" "src" {
 			},
 		},
 	})
+}
+
+// The restore guide's check of a free clone works as the guide says: it fails while Aura has not counted the copy
+// yet and passes once the refresh has passed. The guide waits with hashicorp/time; here the emulator's clock moves.
+func TestAccGuide_freeCloneGraphCheck(t *testing.T) {
+	needsEmulator(t)
+	guide, err := os.ReadFile("../../templates/guides/backup-and-restore.md.tmpl")
+	if err != nil {
+		t.Fatal(err)
+	}
+	block := regexp.MustCompile("(?s)```terraform\n(resource \"aura_instance_from_snapshot\" \"sandbox\".*?)```").FindSubmatch(guide)
+	if block == nil {
+		t.Fatal("the guide has no free clone check")
+	}
+	check := regexp.MustCompile(`(?s)# The counts lag.*?\n}\n`).ReplaceAllString(string(block[1]), "")
+	check = strings.ReplaceAll(check, `time_sleep.graph_refresh.triggers["clone"]`, "aura_instance_from_snapshot.sandbox.id")
+	if strings.Contains(check, "time_sleep") || !strings.Contains(check, "self.graph_nodes > 0") {
+		t.Fatalf("the guide's check did not come out as expected:\n%s", check)
+	}
+	source := strings.ReplaceAll(graphSizeSource, `"src"`, `"catalog"`) + `output "catalog" { value = aura_instance.catalog.id }` + "\n"
+	w := newCLIWorkdir(t, source)
+	t.Cleanup(func() { w.run("destroy") })
+	w.must("apply")
+	putData(t, w.output("catalog"), graphData(3, 2))
+
+	w.write(source + check)
+	out, code := w.run("apply")
+	contains(t, "apply before Aura's refresh", out, []string{"holds no nodes"})
+	if code == 0 {
+		t.Fatal("the check passed before Aura counted the copy")
+	}
+	testEmulator.AdvanceClock(graphRefresh)
+	w.quietPlan("once the refresh has passed")
 }
