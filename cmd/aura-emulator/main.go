@@ -34,6 +34,7 @@ func run(args []string) error {
 	fs.IntVar(&cfg.RateLimit, "rate-limit", envInt("RATE_LIMIT", cfg.RateLimit), "requests per minute over all API endpoints; 0 = off")
 	fs.DurationVar(&cfg.Latency, "latency", envDuration("LATENCY", 0), "latency added to each API answer")
 	fs.DurationVar(&cfg.Transition, "transition", envDuration("TRANSITION", cfg.Transition), "how long each transitional status lasts")
+	fs.DurationVar(&cfg.GraphRefresh, "graph-refresh", envDuration("GRAPH_REFRESH", cfg.GraphRefresh), "how long, in emulated time, a data change takes to show in graph_nodes and graph_relationships")
 	fs.DurationVar(&cfg.TokenTTL, "token-ttl", envDuration("TOKEN_TTL", cfg.TokenTTL), "lifetime of access tokens")
 	fs.StringVar(&cfg.ClientID, "client-id", env("CLIENT_ID", ""), "seeded client id (generated when empty)")
 	fs.StringVar(&cfg.ClientSecret, "client-secret", env("CLIENT_SECRET", ""), "seeded client secret (generated when empty)")

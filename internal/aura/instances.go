@@ -28,6 +28,9 @@ type Instance struct {
 	VectorOptimized       *bool   `json:"vector_optimized"`
 	GraphAnalyticsPlugin  *bool   `json:"graph_analytics_plugin"`
 	MetricsIntegrationURL *string `json:"metrics_integration_url"`
+	// GraphNodes and GraphRelationships are set for free-db only, and trail writes by minutes.
+	GraphNodes         *int64 `json:"graph_nodes"`
+	GraphRelationships *int64 `json:"graph_relationships"`
 }
 
 // InstanceSummary is an item of the instance list.

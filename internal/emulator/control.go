@@ -74,9 +74,14 @@ func (e *Emulator) handlePutData(w http.ResponseWriter, r *http.Request) {
 		writeError(w, errorf(400, "invalid-json", "", "The dataset must be one JSON value of at most %d bytes.", maxJSONBody))
 		return
 	}
+	if _, field, ok := graphMembers(raw); !ok {
+		writeError(w, errorf(400, "invalid-value", field, "%s must be a count: an integer of at least 0.", field))
+		return
+	}
 	var compact bytes.Buffer
 	_ = json.Compact(&compact, raw)
 	in.Data = compact.Bytes()
+	e.dataChanged(in, e.now())
 	writeJSON(w, 200, datasetView(in.Data))
 }
 

@@ -28,6 +28,9 @@ type Config struct {
 	ClientID     string
 	ClientSecret string
 	NoExtensions bool // serve part A only: part C paths answer a bare 404
+	// GraphRefresh is how long, in emulated time, a dataset's change takes to show in graph_nodes and
+	// graph_relationships: Aura refreshes them periodically, minutes behind writes.
+	GraphRefresh time.Duration
 	// OnRequest, when set, is told of every API request served (for benchmarks that time polls).
 	OnRequest func(method, route string, status int, at time.Time)
 	// RecordSecrets keeps every token and password issued, for tests that prove none leaks (IssuedSecrets).
@@ -36,7 +39,8 @@ type Config struct {
 
 // DefaultConfig is what the binary uses when no flag is given.
 func DefaultConfig() Config {
-	return Config{Listen: "127.0.0.1:8787", RateLimit: 125, Transition: 2 * time.Second, TokenTTL: time.Hour}
+	return Config{Listen: "127.0.0.1:8787", RateLimit: 125, Transition: 2 * time.Second, TokenTTL: time.Hour,
+		GraphRefresh: 2 * time.Minute}
 }
 
 // Emulator serves the API. Its state is guarded by mu, held for the whole of each request's work on it.
@@ -64,8 +68,8 @@ type Emulator struct {
 
 // New builds an emulator, loading cfg.StateFile when it exists. It does not listen yet.
 func New(cfg Config) (*Emulator, error) {
-	if cfg.Transition < 0 || cfg.Latency < 0 || cfg.RateLimit < 0 {
-		return nil, errors.New("transition, latency and rate limit must not be negative")
+	if cfg.Transition < 0 || cfg.Latency < 0 || cfg.RateLimit < 0 || cfg.GraphRefresh < 0 {
+		return nil, errors.New("transition, latency, rate limit and graph refresh must not be negative")
 	}
 	if cfg.TokenTTL <= 0 {
 		cfg.TokenTTL = time.Hour

@@ -66,6 +66,11 @@ type instance struct {
 	PendingData *json.RawMessage `json:"pending_data,omitempty"`
 
 	NextSchedule time.Time `json:"next_schedule,omitempty"`
+
+	// Graph is the dataset's counts as Aura last reported them; GraphPending holds the changes still within
+	// the refresh delay, oldest first.
+	Graph        graphSize     `json:"graph"`
+	GraphPending []graphChange `json:"graph_pending,omitempty"`
 }
 
 func (i *instance) transitional() bool { return i.Next != "" }
@@ -153,9 +158,9 @@ func (i *instance) view() instanceView {
 		v.Storage = &s
 	}
 	if i.Type == "free-db" {
-		// Aura counts free-db's size limits in nodes and relationships; the emulator's dataset is no graph.
-		zero := 0
-		v.GraphNodes, v.GraphRelationships = &zero, &zero
+		// Aura counts free-db's size limits in nodes and relationships, and reports them for free-db only.
+		g := i.Graph
+		v.GraphNodes, v.GraphRelationships = &g.Nodes, &g.Relationships
 	}
 	if hasMetrics(i.Type) {
 		u := "https://customer-metrics-api.neo4j.io/api/v1/" + i.TenantID + "/" + i.ID + "/metrics"

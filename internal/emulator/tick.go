@@ -31,6 +31,7 @@ func (e *Emulator) tick() {
 				consider(in.Until, func() { e.endTransition(in) })
 			}
 			consider(in.NextSchedule, func() { e.runSchedule(in) })
+			consider(in.graphDue(e.cfg.GraphRefresh), in.reportGraph)
 		}
 		for _, s := range pending {
 			if s.Status == "InProgress" || s.Status == "Pending" {
@@ -69,10 +70,12 @@ func (e *Emulator) endTransition(in *instance) {
 		e.removeInstance(in.ID)
 		return
 	}
+	at := in.Until
 	in.Status, in.Next, in.Until = in.Next, "", time.Time{}
 	if in.PendingData != nil {
 		if in.Status == "running" {
 			in.Data = *in.PendingData
+			e.dataChanged(in, at)
 		}
 		in.PendingData = nil
 	}

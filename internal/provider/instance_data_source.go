@@ -33,6 +33,8 @@ type instanceDataModel struct {
 	CustomerManagedKeyID types.String `tfsdk:"customer_managed_key_id"`
 	CDCEnrichmentMode    types.String `tfsdk:"cdc_enrichment_mode"`
 	SecondariesCount     types.Int64  `tfsdk:"secondaries_count"`
+	GraphNodes           types.Int64  `tfsdk:"graph_nodes"`
+	GraphRelationships   types.Int64  `tfsdk:"graph_relationships"`
 }
 
 func (d *instanceDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
@@ -59,6 +61,8 @@ func (d *instanceDataSource) Schema(_ context.Context, _ datasource.SchemaReques
 			"customer_managed_key_id": computedString("Customer managed key id, if any."),
 			"cdc_enrichment_mode":     computedString("Change data capture mode, if any."),
 			"secondaries_count":       schema.Int64Attribute{Computed: true, MarkdownDescription: "Number of secondaries, if any."},
+			"graph_nodes":             schema.Int64Attribute{Computed: true, MarkdownDescription: graphCountDescription("nodes")},
+			"graph_relationships":     schema.Int64Attribute{Computed: true, MarkdownDescription: graphCountDescription("relationships")},
 		},
 	}
 }
@@ -90,5 +94,6 @@ func (m *instanceDataModel) fromAPI(in *aura.Instance) {
 		Memory: r.Memory, Storage: r.Storage, Status: r.Status, ConnectionURL: r.ConnectionURL, CreatedAt: r.CreatedAt,
 		VectorOptimized: r.VectorOptimized, GraphAnalyticsPlugin: r.GraphAnalyticsPlugin,
 		CustomerManagedKeyID: r.CustomerManagedKeyID, CDCEnrichmentMode: r.CDCEnrichmentMode, SecondariesCount: r.SecondariesCount,
+		GraphNodes: r.GraphNodes, GraphRelationships: r.GraphRelationships,
 	}
 }

@@ -20,11 +20,12 @@ data "aura_instance" "test" {
 `
 	checks := append(sameAttrs("aura_instance.test", "data.aura_instance.test",
 		"id", "name", "tenant_id", "type", "cloud_provider", "region", "memory", "storage", "status", "connection_url",
-		"created_at", "vector_optimized", "graph_analytics_plugin", "customer_managed_key_id", "cdc_enrichment_mode", "secondaries_count"),
+		"created_at", "vector_optimized", "graph_analytics_plugin", "customer_managed_key_id", "cdc_enrichment_mode", "secondaries_count", "graph_nodes", "graph_relationships"),
 		statecheck.ExpectKnownValue("data.aura_instance.test", tfjsonpath.New("status"), knownvalue.StringExact("running")),
 		statecheck.ExpectKnownValue("data.aura_instance.test", tfjsonpath.New("memory"), knownvalue.StringExact("2GB")),
 		statecheck.ExpectKnownValue("data.aura_instance.test", tfjsonpath.New("storage"), knownvalue.StringExact("4GB")),
 		statecheck.ExpectKnownValue("data.aura_instance.test", tfjsonpath.New("created_at"), knownvalue.StringRegexp(rfc3339)),
+		statecheck.ExpectKnownValue("data.aura_instance.test", tfjsonpath.New("graph_nodes"), knownvalue.Null()),
 	)
 	resource.ParallelTest(t, resource.TestCase{
 		PreCheck:                 func() { testAccPreCheck(t) },

@@ -49,6 +49,8 @@ type instanceModel struct {
 	Username             types.String   `tfsdk:"username"`
 	Password             types.String   `tfsdk:"password"`
 	CreatedAt            types.String   `tfsdk:"created_at"`
+	GraphNodes           types.Int64    `tfsdk:"graph_nodes"`
+	GraphRelationships   types.Int64    `tfsdk:"graph_relationships"`
 	Timeouts             timeouts.Value `tfsdk:"timeouts"`
 }
 
@@ -189,7 +191,9 @@ func instanceSchema(ctx context.Context, clone bool) schema.Schema {
 				Computed: true, MarkdownDescription: "Creation time (RFC 3339).",
 				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
 			},
-			"timeouts": timeoutsAttribute(ctx, true, true),
+			"graph_nodes":         graphCountAttribute("nodes"),
+			"graph_relationships": graphCountAttribute("relationships"),
+			"timeouts":            timeoutsAttribute(ctx, true, true),
 		},
 	}
 	if clone {
@@ -257,6 +261,23 @@ func validateInstance(m *instanceModel, addError func(path.Path, string, string)
 	}
 }
 
+// graphCountDescription says what graph_nodes and graph_relationships are, for resources and data sources alike.
+func graphCountDescription(what string) string {
+	return "Number of " + what + " in the instance's graph as Aura last counted it; `free-db` only (its limits are counted " +
+		"in nodes and relationships), null for other types. Aura refreshes the count periodically, so it trails writes " +
+		"(a restore, clone, overwrite or upload included) by a few minutes."
+}
+
+// graphCountAttribute is computed and keeps its state in plans: the count changes without Terraform, and a known
+// prior value in the plan keeps every plan free of it, including plans that update the instance for other reasons.
+func graphCountAttribute(what string) schema.Int64Attribute {
+	return schema.Int64Attribute{
+		Computed: true, MarkdownDescription: graphCountDescription(what) + " A change never causes a plan; an update keeps " +
+			"the value of the plan, and the next refresh reads the current one.",
+		PlanModifiers: []planmodifier.Int64{int64planmodifier.UseStateForUnknown()},
+	}
+}
+
 func gigabytes(s string) int {
 	n, _ := strconv.Atoi(strings.TrimSuffix(s, "GB"))
 	return n
@@ -282,6 +303,8 @@ func (m *instanceModel) fromAPI(in *aura.Instance) {
 	m.Status = types.StringValue(in.Status)
 	m.ConnectionURL = types.StringValue(in.ConnectionURL)
 	m.CreatedAt = types.StringValue(in.CreatedAt)
+	m.GraphNodes = types.Int64PointerValue(in.GraphNodes)
+	m.GraphRelationships = types.Int64PointerValue(in.GraphRelationships)
 	if m.Version.IsNull() || m.Version.IsUnknown() {
 		m.Version = types.StringValue("5")
 	}

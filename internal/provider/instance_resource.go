@@ -117,6 +117,7 @@ func (r *instanceResource) Create(ctx context.Context, req resource.CreateReques
 	if state.SecondariesCount.IsUnknown() {
 		state.SecondariesCount = types.Int64Null()
 	}
+	state.GraphNodes, state.GraphRelationships = types.Int64Null(), types.Int64Null()
 	r.set(ctx, &resp.State, &state, &resp.Diagnostics)
 
 	in, err := c.AwaitInstance(ctx, created.ID, "running")
@@ -247,6 +248,9 @@ func (r *instanceResource) Update(ctx context.Context, req resource.UpdateReques
 		next := *plan
 		next.Username, next.Password, next.CreatedAt = state.Username, state.Password, state.CreatedAt
 		next.fromAPI(in)
+		// The plan holds the counts of the prior state, and Terraform refuses a result that differs from a known
+		// planned value; counts that moved meanwhile are read by the next refresh.
+		next.GraphNodes, next.GraphRelationships = plan.GraphNodes, plan.GraphRelationships
 		r.set(ctx, &resp.State, &next, &resp.Diagnostics)
 	}
 	if r.clone { // the triggers are recorded now: from here on, a change replaces
