@@ -66,6 +66,9 @@ type instance struct {
 	PendingData *json.RawMessage `json:"pending_data,omitempty"`
 
 	NextSchedule time.Time `json:"next_schedule,omitempty"`
+	// FirstSnapshotDue: the instance has scheduled snapshots and has not yet been running, so its first
+	// transition to running takes one at once.
+	FirstSnapshotDue bool `json:"first_snapshot_due,omitempty"`
 }
 
 func (i *instance) transitional() bool { return i.Next != "" }
@@ -77,6 +80,7 @@ type snapshot struct {
 	Status     string          `json:"status"`
 	Timestamp  time.Time       `json:"timestamp"`
 	Kind       snapshotKind    `json:"kind"`
+	StartsAt   time.Time       `json:"starts_at,omitempty"` // a Pending snapshot becomes InProgress then
 	ReadyAt    time.Time       `json:"ready_at"`
 	Data       json.RawMessage `json:"data"`
 	// Windows are fixed when the snapshot is taken, from the instance's type and version.
