@@ -28,6 +28,8 @@ type Config struct {
 	ClientID     string
 	ClientSecret string
 	NoExtensions bool // serve part A only: part C paths answer a bare 404
+	// SmallCatalogue seeds two regions per cloud instead of every region Aura offers, for a short tenant listing.
+	SmallCatalogue bool
 	// OnRequest, when set, is told of every API request served (for benchmarks that time polls).
 	OnRequest func(method, route string, status int, at time.Time)
 	// RecordSecrets keeps every token and password issued, for tests that prove none leaks (IssuedSecrets).
