@@ -5,24 +5,20 @@ import (
 	"time"
 )
 
-// snapshotIDs tells a listing's scheduled snapshot ids apart and maps every id to its profile.
-func snapshotIDs(list []any) (scheduled []string, profiles map[string]string) {
-	profiles = map[string]string{}
+// scheduledIDs are the ids of a listing's scheduled snapshots, in listing order.
+func scheduledIDs(list []any) []string {
+	var ids []string
 	for _, s := range list {
-		m := s.(map[string]any)
-		id := m["snapshot_id"].(string)
-		profiles[id] = m["profile"].(string)
-		if m["profile"] == "Scheduled" {
-			scheduled = append(scheduled, id)
+		if m := s.(map[string]any); m["profile"] == "Scheduled" {
+			ids = append(ids, m["snapshot_id"].(string))
 		}
 	}
-	return scheduled, profiles
+	return ids
 }
 
 func (h *harness) todaysScheduled(id string) []string {
 	h.t.Helper()
-	scheduled, _ := snapshotIDs(h.must(200, h.do("GET", "/v1/instances/"+id+"/snapshots", nil)).list())
-	return scheduled
+	return scheduledIDs(h.must(200, h.do("GET", "/v1/instances/"+id+"/snapshots", nil)).list())
 }
 
 // The clock, not real time, ends each stage: with a transition of ten emulated minutes, advancing the clock walks

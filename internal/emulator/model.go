@@ -74,15 +74,17 @@ type instance struct {
 func (i *instance) transitional() bool { return i.Next != "" }
 
 type snapshot struct {
-	ID         string          `json:"snapshot_id"`
-	InstanceID string          `json:"instance_id"`
-	Profile    string          `json:"profile"`
-	Status     string          `json:"status"`
-	Timestamp  time.Time       `json:"timestamp"`
-	Kind       snapshotKind    `json:"kind"`
-	StartsAt   time.Time       `json:"starts_at,omitempty"` // a Pending snapshot becomes InProgress then
-	ReadyAt    time.Time       `json:"ready_at"`
-	Data       json.RawMessage `json:"data"`
+	ID         string `json:"snapshot_id"`
+	InstanceID string `json:"instance_id"`
+	Profile    string `json:"profile"`
+	Status     string `json:"status"`
+	// Timestamp keeps full precision, so that a listing puts the later of two snapshots taken within one second
+	// first (a new instance's first one and an on-demand one right after it); the API shows whole seconds.
+	Timestamp time.Time       `json:"timestamp"`
+	Kind      snapshotKind    `json:"kind"`
+	StartsAt  time.Time       `json:"starts_at,omitempty"` // a Pending snapshot becomes InProgress then
+	ReadyAt   time.Time       `json:"ready_at"`
+	Data      json.RawMessage `json:"data"`
 	// Windows are fixed when the snapshot is taken, from the instance's type and version.
 	RestorableUntil time.Time `json:"restorable_until"`
 	ExportableUntil time.Time `json:"exportable_until"`

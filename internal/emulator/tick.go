@@ -132,7 +132,7 @@ func (e *Emulator) runSchedule(in *instance) {
 func (e *Emulator) newSnapshot(in *instance, profile string, kind snapshotKind, at time.Time) *snapshot {
 	restorable, exportable := windows(in.Type, in.Version, profile, kind)
 	s := &snapshot{
-		ID: newUUID(), InstanceID: in.ID, Profile: profile, Status: "InProgress", Timestamp: at.Truncate(time.Second), Kind: kind,
+		ID: newUUID(), InstanceID: in.ID, Profile: profile, Status: "InProgress", Timestamp: at, Kind: kind,
 		ReadyAt: at.Add(e.cfg.Transition), RestorableUntil: at.Add(restorable), ExportableUntil: at.Add(exportable),
 	}
 	if in.Type == "free-db" { // Free keeps only its latest snapshot.
