@@ -39,6 +39,7 @@ func run(args []string) error {
 	fs.StringVar(&cfg.ClientID, "client-id", env("CLIENT_ID", ""), "seeded client id (generated when empty)")
 	fs.StringVar(&cfg.ClientSecret, "client-secret", env("CLIENT_SECRET", ""), "seeded client secret (generated when empty)")
 	fs.BoolVar(&cfg.NoExtensions, "no-extensions", envBool("NO_EXTENSIONS"), "serve the public API v1 only: extension paths answer a bare 404")
+	fs.BoolVar(&cfg.SmallCatalogue, "small-catalogue", envBool("SMALL_CATALOGUE"), "seed two regions per cloud instead of every region Aura offers")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}

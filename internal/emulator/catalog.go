@@ -44,15 +44,6 @@ type InstanceConfiguration struct {
 	Version       string `json:"version"`
 }
 
-var seedRegions = []struct{ cloud, region, name string }{
-	{"gcp", "europe-west1", "Belgium (europe-west1)"},
-	{"gcp", "us-central1", "Iowa (us-central1)"},
-	{"aws", "us-east-1", "N. Virginia (us-east-1)"},
-	{"aws", "eu-west-1", "Ireland (eu-west-1)"},
-	{"azure", "westeurope", "Netherlands (westeurope)"},
-	{"azure", "eastus", "Virginia (eastus)"},
-}
-
 // Memory sizes offered per type; storage is always twice the memory, as on Aura's price list.
 var seedMemory = map[string][]string{
 	"professional-db":   {"1GB", "2GB", "4GB", "8GB", "16GB", "32GB", "64GB", "128GB"},
@@ -73,19 +64,25 @@ var seedVersions = map[string][]string{
 
 func storageFor(memory string) string { return strconv.Itoa(2*gigabytes(memory)) + "GB" }
 
-// seedConfigurations covers every type of api/README.md B in two regions of each cloud; free-db only where Aura
-// offers it (gcp europe-west1, 1GB).
-func seedConfigurations() []InstanceConfiguration {
+// seedConfigurations covers every type of api/README.md B in the regions Aura offers it (regions.go), or, small,
+// in two regions of each cloud; free-db only where Aura offers it (gcp europe-west1, 1GB).
+func seedConfigurations(small bool) []InstanceConfiguration {
 	var out []InstanceConfiguration
 	for _, t := range instanceTypes {
+		regions := regionsByType[t]
+		if small {
+			regions = smallRegions
+		}
 		for _, v := range seedVersions[t] {
 			if t == "free-db" {
-				out = append(out, InstanceConfiguration{"gcp", "europe-west1", seedRegions[0].name, t, "1GB", "2GB", v})
+				out = append(out, InstanceConfiguration{"gcp", "europe-west1", regionName("europe-west1"), t, "1GB", "2GB", v})
 				continue
 			}
-			for _, r := range seedRegions {
-				for _, m := range seedMemory[t] {
-					out = append(out, InstanceConfiguration{r.cloud, r.region, r.name, t, m, storageFor(m), v})
+			for _, cloud := range cloudProviders {
+				for _, r := range regions[cloud] {
+					for _, m := range seedMemory[t] {
+						out = append(out, InstanceConfiguration{cloud, r, regionName(r), t, m, storageFor(m), v})
+					}
 				}
 			}
 		}

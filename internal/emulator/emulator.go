@@ -31,6 +31,8 @@ type Config struct {
 	// GraphRefresh is how long, in emulated time, a dataset's change takes to show in graph_nodes and
 	// graph_relationships: Aura refreshes them periodically, minutes behind writes.
 	GraphRefresh time.Duration
+	// SmallCatalogue seeds two regions per cloud instead of every region Aura offers, for a short tenant listing.
+	SmallCatalogue bool
 	// OnRequest, when set, is told of every API request served (for benchmarks that time polls).
 	OnRequest func(method, route string, status int, at time.Time)
 	// RecordSecrets keeps every token and password issued, for tests that prove none leaks (IssuedSecrets).

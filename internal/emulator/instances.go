@@ -118,7 +118,7 @@ func (e *Emulator) handleCreateInstance(w http.ResponseWriter, r *http.Request) 
 	}
 	in.Data = json.RawMessage("null")
 	if next, ok := nextScheduleAfter(in.Type, in.Version, now); ok {
-		in.NextSchedule = next
+		in.NextSchedule, in.FirstSnapshotDue = next, true
 	}
 	e.st.Instances[in.ID] = in
 	writeData(w, 202, createInstanceResponse{

@@ -71,19 +71,25 @@ type instance struct {
 	// the refresh delay, oldest first.
 	Graph        graphSize     `json:"graph"`
 	GraphPending []graphChange `json:"graph_pending,omitempty"`
+	// FirstSnapshotDue: the instance has scheduled snapshots and has not yet been running, so its first
+	// transition to running takes one at once.
+	FirstSnapshotDue bool `json:"first_snapshot_due,omitempty"`
 }
 
 func (i *instance) transitional() bool { return i.Next != "" }
 
 type snapshot struct {
-	ID         string          `json:"snapshot_id"`
-	InstanceID string          `json:"instance_id"`
-	Profile    string          `json:"profile"`
-	Status     string          `json:"status"`
-	Timestamp  time.Time       `json:"timestamp"`
-	Kind       snapshotKind    `json:"kind"`
-	ReadyAt    time.Time       `json:"ready_at"`
-	Data       json.RawMessage `json:"data"`
+	ID         string `json:"snapshot_id"`
+	InstanceID string `json:"instance_id"`
+	Profile    string `json:"profile"`
+	Status     string `json:"status"`
+	// Timestamp keeps full precision, so that a listing puts the later of two snapshots taken within one second
+	// first (a new instance's first one and an on-demand one right after it); the API shows whole seconds.
+	Timestamp time.Time       `json:"timestamp"`
+	Kind      snapshotKind    `json:"kind"`
+	StartsAt  time.Time       `json:"starts_at,omitempty"` // a Pending snapshot becomes InProgress then
+	ReadyAt   time.Time       `json:"ready_at"`
+	Data      json.RawMessage `json:"data"`
 	// Windows are fixed when the snapshot is taken, from the instance's type and version.
 	RestorableUntil time.Time `json:"restorable_until"`
 	ExportableUntil time.Time `json:"exportable_until"`

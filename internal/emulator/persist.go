@@ -38,9 +38,9 @@ func (e *Emulator) loadOrSeed() error {
 	e.st = &state{}
 	e.st.fill()
 	e.tenant = seedTenantID
-	e.st.Tenants[seedTenantID] = &tenant{ID: seedTenantID, Name: "Emulated tenant", Configurations: seedConfigurations()}
+	e.st.Tenants[seedTenantID] = &tenant{ID: seedTenantID, Name: "Emulated tenant", Configurations: seedConfigurations(e.cfg.SmallCatalogue)}
 	created := time.Now().UTC().Truncate(time.Second)
-	for i, r := range []struct{ cloud, region string }{{"gcp", "europe-west1"}, {"aws", "us-east-1"}, {"azure", "westeurope"}} {
+	for i, r := range []struct{ cloud, region string }{{"gcp", "europe-west1"}, {"aws", "us-east-1"}, {"azure", "uksouth"}} {
 		id := fmt.Sprintf("0b6c1f3e-7d2a-4c5b-9e8f-00000000000%d", i+1)
 		e.st.Keys[id] = &customerKey{
 			ID: id, Name: "key-" + r.cloud, TenantID: seedTenantID, Status: "ready", CloudProvider: r.cloud,

@@ -10,8 +10,9 @@ import (
 // was then. Every request calls it first, so a clock advance takes effect at once.
 func (e *Emulator) tick() {
 	now := e.now()
-	// Only on-demand snapshots are ever unfinished (scheduled ones are born Completed), and none is added while
-	// ticking: collect them once instead of scanning every snapshot at every event.
+	// Unfinished snapshots are on-demand ones and first scheduled ones (the periodic ones are born Completed).
+	// Collect them once instead of scanning every snapshot at every event; the only one added while ticking
+	// is a first snapshot, which its transition's event appends.
 	var pending []*snapshot
 	for _, s := range e.st.Snapshots {
 		if s.Status == "InProgress" || s.Status == "Pending" {
@@ -28,12 +29,19 @@ func (e *Emulator) tick() {
 		}
 		for _, in := range e.st.Instances {
 			if in.transitional() {
-				consider(in.Until, func() { e.endTransition(in) })
+				consider(in.Until, func() {
+					if s := e.endTransition(in); s != nil {
+						pending = append(pending, s)
+					}
+				})
 			}
 			consider(in.NextSchedule, func() { e.runSchedule(in) })
 			consider(in.graphDue(e.cfg.GraphRefresh), in.reportGraph)
 		}
 		for _, s := range pending {
+			if s.Status == "Pending" {
+				consider(s.StartsAt, func() { s.Status = "InProgress" })
+			}
 			if s.Status == "InProgress" || s.Status == "Pending" {
 				consider(s.ReadyAt, func() { e.completeSnapshot(s) })
 			}
@@ -65,10 +73,11 @@ func (e *Emulator) begin(in *instance, status, next string, data *json.RawMessag
 	in.Status, in.Next, in.Until, in.PendingData = status, next, e.now().Add(e.cfg.Transition), data
 }
 
-func (e *Emulator) endTransition(in *instance) {
+// endTransition returns the first scheduled snapshot when the transition made a new instance running.
+func (e *Emulator) endTransition(in *instance) *snapshot {
 	if in.Status == "destroying" {
 		e.removeInstance(in.ID)
-		return
+		return nil
 	}
 	at := in.Until
 	in.Status, in.Next, in.Until = in.Next, "", time.Time{}
@@ -79,6 +88,20 @@ func (e *Emulator) endTransition(in *instance) {
 		}
 		in.PendingData = nil
 	}
+	if in.Status != "running" || !in.FirstSnapshotDue {
+		return nil
+	}
+	in.FirstSnapshotDue = false
+	return e.firstSnapshot(in, at)
+}
+
+// firstSnapshot is the scheduled full snapshot Aura takes as soon as a new instance runs (api/README.md B), so
+// that it has a restorable and exportable copy before its first schedule point. It goes through Pending and
+// InProgress, each half of the transition time.
+func (e *Emulator) firstSnapshot(in *instance, at time.Time) *snapshot {
+	s := e.newSnapshot(in, "Scheduled", kindFull, at)
+	s.Status, s.StartsAt = "Pending", at.Add(e.cfg.Transition/2)
+	return s
 }
 
 func (e *Emulator) removeInstance(id string) {
@@ -111,7 +134,7 @@ func (e *Emulator) runSchedule(in *instance) {
 func (e *Emulator) newSnapshot(in *instance, profile string, kind snapshotKind, at time.Time) *snapshot {
 	restorable, exportable := windows(in.Type, in.Version, profile, kind)
 	s := &snapshot{
-		ID: newUUID(), InstanceID: in.ID, Profile: profile, Status: "InProgress", Timestamp: at.Truncate(time.Second), Kind: kind,
+		ID: newUUID(), InstanceID: in.ID, Profile: profile, Status: "InProgress", Timestamp: at, Kind: kind,
 		ReadyAt: at.Add(e.cfg.Transition), RestorableUntil: at.Add(restorable), ExportableUntil: at.Add(exportable),
 	}
 	if in.Type == "free-db" { // Free keeps only its latest snapshot.

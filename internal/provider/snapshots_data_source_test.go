@@ -139,21 +139,22 @@ data "aura_snapshot" "latest" {
 				Config: testAccInstanceConfig("acc-snaps-ds", "2GB", "europe-west1", ""),
 				Check: func(s *terraform.State) error {
 					instanceID = stateAttr(s, "aura_instance.test", "id")
-					testEmulator.AdvanceClock(3 * 24 * time.Hour) // three daily scheduled snapshots
+					// The first scheduled snapshot, taken when the instance first ran, and three daily ones.
+					testEmulator.AdvanceClock(3 * 24 * time.Hour)
 					return nil
 				},
 			},
 			{
 				Config: config,
 				Check: resource.ComposeTestCheckFunc(
-					resource.TestCheckResourceAttr("data.aura_snapshots.all", "snapshots.#", "4"),
-					resource.TestCheckResourceAttr("data.aura_snapshots.exportable", "snapshots.#", "3"),
+					resource.TestCheckResourceAttr("data.aura_snapshots.all", "snapshots.#", "5"),
+					resource.TestCheckResourceAttr("data.aura_snapshots.exportable", "snapshots.#", "4"),
 					resource.TestCheckResourceAttrPair("data.aura_snapshots.all", "most_recent.snapshot_id", "aura_snapshot.test", "snapshot_id"),
 					resource.TestCheckResourceAttrPair("data.aura_snapshot.latest", "snapshot_id", "aura_snapshot.test", "snapshot_id"),
 					resource.TestCheckResourceAttr("data.aura_snapshots.all", "snapshots.0.profile", "AdHoc"),
 					func(s *terraform.State) error {
 						a := s.RootModule().Resources["data.aura_snapshots.all"].Primary.Attributes
-						for i := 1; i < 4; i++ {
+						for i := 1; i < 5; i++ {
 							if a["snapshots."+strconv.Itoa(i)+".profile"] != "Scheduled" {
 								return fmt.Errorf("snapshot %d of instance %s is %s", i, instanceID, a["snapshots."+strconv.Itoa(i)+".profile"])
 							}
