@@ -183,7 +183,7 @@ func TestUpload_customerManagedKeyRule(t *testing.T) {
 	h := start(t, func(c *Config) { c.Transition = 0 })
 	key := h.azureKey()
 	azure := func(version string, withKey bool) string {
-		extra := map[string]any{"cloud_provider": "azure", "region": "westeurope"}
+		extra := map[string]any{"cloud_provider": "azure", "region": "uksouth"}
 		if withKey {
 			extra["customer_managed_key_id"] = key
 		}

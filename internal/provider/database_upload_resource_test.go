@@ -272,14 +272,14 @@ resource "aura_database_upload" "u" {
 	expectActs(t, "refused upload", acts{})
 }
 
-// seededAzureKey is the customer managed key the emulator seeds on Azure westeurope.
+// seededAzureKey is the customer managed key the emulator seeds on Azure uksouth.
 const seededAzureKey = "0b6c1f3e-7d2a-4c5b-9e8f-000000000003"
 
 // azureInstance creates a running professional-db on Azure, encrypted with seededAzureKey when withKey.
 func azureInstance(t *testing.T, version string, withKey bool) string {
 	t.Helper()
 	req := aura.CreateInstanceRequest{Name: "acc-upload-azure-" + version, Type: "professional-db", Version: version,
-		Region: "westeurope", CloudProvider: "azure", Memory: "2GB"}
+		Region: "uksouth", CloudProvider: "azure", Memory: "2GB"}
 	if withKey {
 		key := seededAzureKey
 		req.CustomerManagedKeyID = &key
