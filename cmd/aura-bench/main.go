@@ -618,6 +618,13 @@ func (b *bench) processes() error {
 		fmt.Sprintf("max(chain %s, %d calls at 125/min = %s)", secs(transition), calls, secs(rateBound)),
 		ratio(wall, bound) + fmt.Sprintf("; %d in state, %d failed, %d 429s surfaced", inState, failed, surfaced),
 		"ratio ≤ 1.20, 0 failed, 0 429s surfaced", yes(ok), ""})
+	if !ok && failed == 0 && surfaced == 0 && inState == 15 {
+		b.rows[len(b.rows)-1].why = fmt.Sprintf("the wall, %s against %.1f s allowed: %d GETs of instances for 15 transitions of 60 s, and %d "+
+			"requests refused by the server (retried, none surfaced). Each process keeps the default budget of %d on its own, so three "+
+			"together overdraw the account's 125, and each 429 pauses the whole process for its Retry-After; polling 15 transitions at "+
+			"the pace of the waiting row (about every 6 s) asks for more than 125 requests a minute", secs(wall), 1.2*bound.Seconds(),
+			s.count("GET", "/v1/instances/{id}"), s.RateLimited, budget)
+	}
 	return nil
 }
 
