@@ -22,6 +22,7 @@ import (
 
 type row struct {
 	scenario, calls, wall, bound, ratio, target, met string
+	why                                              string // for a missed target: what the run shows of the cause
 }
 
 type bench struct {
@@ -61,11 +62,18 @@ func (b *bench) run() error {
 	}
 	scenarios := map[string]func() error{"5": b.overhead, "2": b.waiting, "4": b.listing,
 		"1": func() error {
-			if err := b.refresh(100); err != nil {
+			for _, n := range []int{50, 120, 300} {
+				if err := b.refresh(n); err != nil {
+					return err
+				}
+			}
+			return nil
+		}, "3": func() error {
+			if err := b.fleet(); err != nil {
 				return err
 			}
-			return b.refresh(500)
-		}, "3": b.fleet}
+			return b.processes()
+		}}
 	for _, name := range []string{"5", "2", "4", "1", "3"} {
 		// BENCH_ONLY=2,3 runs some scenarios, while working on them; results.md comes from a full run.
 		if only := os.Getenv("BENCH_ONLY"); only != "" && !strings.Contains(only, name) {
@@ -237,12 +245,17 @@ func peakRSS(stop <-chan struct{}) func() int64 {
 	}
 }
 
+// fast only sets the scene of the refresh rows (an apply with the emulator's limit off); every measured command
+// runs on the provider's defaults.
 var fast = []string{"AURA_REQUESTS_PER_MINUTE=100000", "AURA_POLL_INTERVAL=5ms"}
 
-// 5. Provider overhead with zero resources.
+// budget is the client's default budget B: requests in any 60 s.
+const budget = 120
+
+// 5. Provider overhead: zero resources, then the plan-time requests of configs with 1, 10 and 100 new objects.
 func (b *bench) overhead() error {
 	fmt.Fprintln(os.Stderr, "scenario 5: overhead")
-	e, err := emu(0, 0, 0, nil)
+	e, err := emu(125, 50*time.Millisecond, 0, nil)
 	if err != nil {
 		return err
 	}
@@ -261,17 +274,39 @@ func (b *bench) overhead() error {
 	}
 	s := statsOf(e)
 	b.rows = append(b.rows, row{"5. Overhead: `terraform validate`, then `plan`, zero resources", fmt.Sprintf("%d", s.Total),
-		secs(validate) + ", " + secs(plan), "0 calls", "-", "report", "-"})
+		secs(validate) + ", " + secs(plan), "0 calls", "-", "report", "-", ""})
+	for _, n := range []int{1, 10, 100} {
+		var config strings.Builder
+		for i := 0; i < n; i++ {
+			config.WriteString(instanceConfig("o", i))
+		}
+		d, err := b.dir(fmt.Sprintf("overhead-%d", n), config.String())
+		if err != nil {
+			return err
+		}
+		resetStats(e)
+		wall, _, err := b.tf(d, e, nil, "plan", "-no-color", "-input=false", "-parallelism=10")
+		if err != nil {
+			return err
+		}
+		s := statsOf(e)
+		calls := s.byRoute()
+		if calls == "" {
+			calls = "0"
+		}
+		b.rows = append(b.rows, row{fmt.Sprintf("5. Overhead: `plan` of %d new `aura_instance` (nothing in state), 50 ms latency", n), calls,
+			secs(wall), "0 calls", fmt.Sprintf("%d calls", s.Total), "report", "-", ""})
+	}
 	return nil
 }
 
 // 2. Waiting: one create with a 60 s transition; polls and detection lag.
 func (b *bench) waiting() error {
-	fmt.Fprintln(os.Stderr, "scenario 2: one create with a 60 s transition")
+	fmt.Fprintln(os.Stderr, "scenario 2: one create with a 57.3 s transition")
 	var mu sync.Mutex
 	var posted, lastPoll time.Time
 	polls := 0
-	const transition = 60 * time.Second
+	const transition = 57300 * time.Millisecond
 	e, err := emu(125, 50*time.Millisecond, transition, func(method, route string, status int, at time.Time) {
 		mu.Lock()
 		defer mu.Unlock()
@@ -298,10 +333,10 @@ func (b *bench) waiting() error {
 	mu.Lock()
 	lag := lastPoll.Sub(posted.Add(transition))
 	mu.Unlock()
-	allowed := max(time.Second, transition/10)
-	b.rows = append(b.rows, row{"2. Waiting: one create, 60 s transition", statsOf(e).byRoute(), secs(wall),
+	const allowed = 6 * time.Second
+	b.rows = append(b.rows, row{"2. Waiting: one create, 57.3 s transition (off the poll grid), defaults", statsOf(e).byRoute(), secs(wall),
 		"1 poll, lag 0", fmt.Sprintf("%d polls, lag %.1f s", polls, lag.Seconds()), "≤ 10 polls, lag ≤ 6.0 s",
-		yes(polls <= 10 && lag <= allowed)})
+		yes(polls <= 10 && lag <= allowed), ""})
 	return nil
 }
 
@@ -325,9 +360,10 @@ resource "aura_snapshot" "s%d" {
 `, i, i)
 }
 
-// 4. Snapshot listing over a 30-day window.
+// 4. Snapshot listing on defaults: a 2-hour-old enterprise-db instance, most_recent over 30 days when the newest
+// match is today, and two data sources on one instance in one plan.
 func (b *bench) listing() error {
-	fmt.Fprintln(os.Stderr, "scenario 4: snapshot listing over 30 days")
+	fmt.Fprintln(os.Stderr, "scenario 4: snapshot listing")
 	const latency = 50 * time.Millisecond
 	e, err := emu(125, latency, 0, nil)
 	if err != nil {
@@ -339,86 +375,158 @@ func (b *bench) listing() error {
 		return err
 	}
 	ctx := context.Background()
-	in, err := c.CreateInstance(ctx, aura.CreateInstanceRequest{Name: "listing", TenantID: e.TenantID(), Type: "business-critical",
-		Version: "5", Region: "europe-west1", CloudProvider: "gcp", Memory: "4GB"})
+	create := func(name, typ, memory string) (string, error) {
+		in, err := c.CreateInstance(ctx, aura.CreateInstanceRequest{Name: name, TenantID: e.TenantID(), Type: typ,
+			Version: "5", Region: "europe-west1", CloudProvider: "gcp", Memory: memory})
+		if err != nil {
+			return "", err
+		}
+		_, err = c.WaitForInstance(ctx, in.ID, "running")
+		return in.ID, err
+	}
+	old, err := create("listing-old", "business-critical", "4GB")
 	if err != nil {
 		return err
 	}
-	if _, err := c.WaitForInstance(ctx, in.ID, "running"); err != nil {
+	e.AdvanceClock(31*24*time.Hour - 2*time.Hour)
+	young, err := create("listing-young", "enterprise-db", "4GB")
+	if err != nil {
 		return err
 	}
-	e.AdvanceClock(31 * 24 * time.Hour)
+	e.AdvanceClock(2 * time.Hour)
+	if _, err := c.CreateSnapshot(ctx, old); err != nil { // the newest match is today
+		return err
+	}
 	if _, err := c.ListTenants(ctx); err != nil { // learn the emulator's date
 		return err
 	}
 	today := c.ServerNow()
-	d, err := b.dir("listing", fmt.Sprintf(`
+	from, to := today.AddDate(0, 0, -29).Format("2006-01-02"), today.Format("2006-01-02")
+	month := fmt.Sprintf(`
 data "aura_snapshots" "month" {
   instance_id = %q
   from        = %q
   to          = %q
 }
-output "listed" {
-  value = length(data.aura_snapshots.month.snapshots)
+`, old, from, to)
+	newest := fmt.Sprintf(`
+data "aura_snapshot" "newest" {
+  instance_id = %q
+  most_recent = true
+  from        = %q
+  to          = %q
 }
-`, in.ID, today.AddDate(0, 0, -29).Format("2006-01-02"), today.Format("2006-01-02")))
+`, old, from, to)
+	plan := func(name, config string) (stats, time.Duration, error) {
+		d, err := b.dir(name, config)
+		if err != nil {
+			return stats{}, 0, err
+		}
+		resetStats(e)
+		wall, _, err := b.tf(d, e, nil, "plan", "-no-color", "-input=false")
+		return statsOf(e), wall, err
+	}
+	const list = "/v1/instances/{id}/snapshots"
+
+	s, wall, err := plan("listing-young", fmt.Sprintf("\ndata \"aura_snapshots\" \"recent\" {\n  instance_id = %q\n}\n", young))
 	if err != nil {
 		return err
 	}
-	resetStats(e)
-	wall, _, err := b.tf(d, e, nil, "plan", "-no-color", "-input=false")
+	n := s.count("GET", list)
+	b.rows = append(b.rows, row{"4. Listing: `aura_snapshots`, default window, on a 2-hour-old enterprise-db instance", s.byRoute(), secs(wall),
+		"1-2 list calls (the days since created_at)", fmt.Sprintf("%d list calls", n), "≤ 2 list calls", yes(n <= 2), ""})
+
+	s, wall, err = plan("listing-newest", newest)
 	if err != nil {
 		return err
 	}
-	s := statsOf(e)
-	lists := s.count("GET", "/v1/instances/{id}/snapshots")
-	calls := s.Total
-	bound := max(time.Duration(30)*latency/8, time.Duration(float64(calls)/125*float64(time.Minute)))
-	b.rows = append(b.rows, row{"4. Listing: `aura_snapshots` over 30 days (business-critical)", s.byRoute(), secs(wall),
-		fmt.Sprintf("30 list calls; %s (%d calls at 125/min)", secs(bound), calls), fmt.Sprintf("%d list calls; %s", lists, ratio(wall, bound)),
-		"30 list calls", yes(lists == 30)})
+	n = s.count("GET", list)
+	b.rows = append(b.rows, row{"4. Listing: `aura_snapshot` most_recent over 30 days, newest match today (business-critical)", s.byRoute(), secs(wall),
+		"1 list call", fmt.Sprintf("%d list calls", n), "1 list call", yes(n == 1), ""})
+
+	s, _, err = plan("listing-month", month)
+	if err != nil {
+		return err
+	}
+	alone := s.count("GET", list)
+	s, wall, err = plan("listing-both", month+newest)
+	if err != nil {
+		return err
+	}
+	n = s.count("GET", list)
+	b.rows = append(b.rows, row{"4. Listing: `aura_snapshots` over 30 days and `aura_snapshot` most_recent on the same instance, one plan", s.byRoute(), secs(wall),
+		fmt.Sprintf("%d list calls (the days `aura_snapshots` alone lists; most_recent's day is among them)", alone),
+		fmt.Sprintf("%d list calls", n), "no day listed twice", yes(n == alone), ""})
 	return nil
 }
 
-// 1. Refresh: plan of N existing resources (half instances, half snapshots), latency 50 ms, parallelism 10.
+// 1. Refresh: plan of N existing instances, latency 50 ms, parallelism 10, the limit on at 125/min, defaults.
 func (b *bench) refresh(n int) error {
-	fmt.Fprintf(os.Stderr, "scenario 1: refresh of %d resources\n", n)
+	fmt.Fprintf(os.Stderr, "scenario 1: refresh of %d instances\n", n)
 	e, err := emu(0, 0, 0, nil)
 	if err != nil {
 		return err
 	}
 	defer e.Close()
 	var config strings.Builder
-	for i := 0; i < n/2; i++ {
+	for i := 0; i < n; i++ {
 		config.WriteString(instanceConfig("r", i))
-		config.WriteString(snapshotConfig(i))
 	}
 	d, err := b.dir(fmt.Sprintf("refresh-%d", n), config.String())
 	if err != nil {
 		return err
 	}
+	// The scene: an apply with the emulator's limit off (only this apply uses overrides).
 	if _, _, err := b.tf(d, e, fast, "apply", "-auto-approve", "-no-color", "-input=false", "-parallelism=10"); err != nil {
 		return err
 	}
 	const latency = 50 * time.Millisecond
 	e.SetLatency(latency)
-	resetStats(e)
-	stop := make(chan struct{})
-	peak := peakRSS(stop)
-	wall, _, err := b.tf(d, e, []string{"AURA_REQUESTS_PER_MINUTE=100000"}, "plan", "-no-color", "-input=false", "-parallelism=10", "-detailed-exitcode")
-	close(stop)
-	rss := peak()
+	e.SetRateLimit(125) // a fresh window
+	empty, err := b.dir(fmt.Sprintf("refresh-empty-%d", n), "")
 	if err != nil {
 		return err
 	}
+	emptyWall, _, err := b.tf(empty, e, nil, "plan", "-no-color", "-input=false")
+	if err != nil {
+		return err
+	}
+	resetStats(e)
+	stop := make(chan struct{})
+	peak := peakRSS(stop)
+	wall, out, planErr := b.tf(d, e, nil, "plan", "-no-color", "-input=false", "-parallelism=10", "-detailed-exitcode")
+	close(stop)
+	rss := peak()
 	s := statsOf(e)
+	errs := strings.Count(out, "Error:")
+	if planErr != nil && errs == 0 {
+		errs = 1
+	}
 	bound := time.Duration(n) * latency / 10
-	scenario := fmt.Sprintf("1. Refresh: `terraform plan` of %d resources, 50 ms latency, parallelism 10", n)
-	if n == 500 {
+	if n > budget {
+		bound += time.Duration((n+budget-1)/budget-1) * time.Minute
+	}
+	scenario := fmt.Sprintf("1. Refresh: `terraform plan` of %d instances, 50 ms latency, parallelism 10, 125/min, defaults", n)
+	if n == 300 {
 		scenario += fmt.Sprintf(" (provider peak RSS %d MiB)", rss/1024)
 	}
-	b.rows = append(b.rows, row{scenario, s.byRoute(), secs(wall), fmt.Sprintf("%d calls; %s", n+1, secs(bound)),
-		fmt.Sprintf("calls %.2f; wall %s", float64(s.Total)/float64(n+1), ratio(wall, bound)), "report", "-"})
+	limit := 1.5*bound.Seconds() + emptyWall.Seconds()
+	r := row{scenario, s.byRoute() + fmt.Sprintf("<br>%d refused by the limit", s.RateLimited), secs(wall),
+		fmt.Sprintf("%d GETs; %s", n, secs(bound)),
+		fmt.Sprintf("%s; empty plan %s; %d errors", ratio(wall, bound), secs(emptyWall), errs),
+		fmt.Sprintf("wall ≤ 1.5 × bound + empty plan = %.1f s, 0 errors", limit), yes(errs == 0 && wall.Seconds() <= limit), ""}
+	switch {
+	case errs > 0:
+		r.why = fmt.Sprintf("%d errors in the plan", errs)
+	case wall.Seconds() <= limit:
+	case s.Total-s.RateLimited > budget && n <= budget:
+		r.why = fmt.Sprintf("%d requests (the token included) for %d GETs: the OAuth token request is counted in the client's budget of %d, "+
+			"so the last GET waits for the 60 s window; the bound assumes all %d GETs fit", s.Total-s.RateLimited, n, budget, n)
+	default:
+		r.why = fmt.Sprintf("the bound counts only API latency; terraform's own work for %d objects is not in it "+
+			"(see the overhead rows: a plan of 100 new objects makes 0 calls and still takes its wall), plus the serial token request", n)
+	}
+	b.rows = append(b.rows, r)
 	return nil
 }
 
@@ -454,7 +562,69 @@ func (b *bench) fleet() error {
 		s.byRoute() + fmt.Sprintf("<br>%d refused by the limit", s.RateLimited), secs(wall),
 		fmt.Sprintf("max(chain %s, %d calls at 125/min = %s)", secs(chain), s.Total-s.RateLimited, secs(rateBound)),
 		ratio(wall, bound) + fmt.Sprintf("; %d in state, %d failed, %d 429s surfaced", inState, failed, surfaced),
-		"ratio ≤ 1.20, 0 failed, 0 429s surfaced", yes(ok)})
+		"ratio ≤ 1.20, 0 failed, 0 429s surfaced", yes(ok), ""})
+	return nil
+}
+
+// 3. Three terraform processes at once on one account: 5 creates each, 125/min, 60 s transitions, defaults.
+func (b *bench) processes() error {
+	fmt.Fprintln(os.Stderr, "scenario 3: three terraform processes at once, 5 creates each, 60 s transitions")
+	const transition = 60 * time.Second
+	e, err := emu(125, 50*time.Millisecond, transition, nil)
+	if err != nil {
+		return err
+	}
+	defer e.Close()
+	dirs := make([]string, 3)
+	for p := range dirs {
+		var config strings.Builder
+		for i := 0; i < 5; i++ {
+			config.WriteString(instanceConfig(fmt.Sprintf("p%d", p), i))
+		}
+		if dirs[p], err = b.dir(fmt.Sprintf("processes-%d", p), config.String()); err != nil {
+			return err
+		}
+	}
+	var wg sync.WaitGroup
+	outs := make([]string, 3)
+	errs := make([]error, 3)
+	began := time.Now()
+	for p := range dirs {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			_, outs[p], errs[p] = b.tf(dirs[p], e, nil, "apply", "-auto-approve", "-no-color", "-input=false")
+		}()
+	}
+	wg.Wait()
+	wall := time.Since(began)
+	s := statsOf(e)
+	failed, surfaced, inState := 0, 0, 0
+	for p := range dirs {
+		failed += strings.Count(outs[p], "Error:")
+		if errs[p] != nil && strings.Count(outs[p], "Error:") == 0 {
+			failed++
+		}
+		surfaced += strings.Count(outs[p], "rate-limit-exceeded") + strings.Count(outs[p], "Too many requests")
+		_, list, _ := b.tf(dirs[p], e, nil, "state", "list")
+		inState += len(strings.Fields(list))
+	}
+	calls := s.Total - s.RateLimited
+	rateBound := time.Duration(float64(calls) / 125 * float64(time.Minute))
+	bound := max(transition, rateBound)
+	ok := failed == 0 && surfaced == 0 && inState == 15 && wall.Seconds() <= 1.2*bound.Seconds()
+	b.rows = append(b.rows, row{"3. Three terraform processes at once, 5 creates each, one account at 125/min, 60 s transitions",
+		s.byRoute() + fmt.Sprintf("<br>%d refused by the limit", s.RateLimited), secs(wall),
+		fmt.Sprintf("max(chain %s, %d calls at 125/min = %s)", secs(transition), calls, secs(rateBound)),
+		ratio(wall, bound) + fmt.Sprintf("; %d in state, %d failed, %d 429s surfaced", inState, failed, surfaced),
+		"ratio ≤ 1.20, 0 failed, 0 429s surfaced", yes(ok), ""})
+	if !ok && failed == 0 && surfaced == 0 && inState == 15 {
+		b.rows[len(b.rows)-1].why = fmt.Sprintf("the wall, %s against %.1f s allowed: %d GETs of instances for 15 transitions of 60 s, and %d "+
+			"requests refused by the server (retried, none surfaced). Each process keeps the default budget of %d on its own, so three "+
+			"together overdraw the account's 125, and each 429 pauses the whole process for its Retry-After; polling 15 transitions at "+
+			"the pace of the waiting row (about every 6 s) asks for more than 125 requests a minute", secs(wall), 1.2*bound.Seconds(),
+			s.count("GET", "/v1/instances/{id}"), s.RateLimited, budget)
+	}
 	return nil
 }
 
@@ -463,8 +633,21 @@ func (b *bench) table(total time.Duration) string {
 	fmt.Fprintf(&t, "# make bench\n\nMeasured %s on this machine (2 cores), terraform %s, one run; total %s.\n\n",
 		time.Now().UTC().Format("2006-01-02 15:04 UTC"), terraformVersion(), secs(total))
 	t.WriteString("| scenario | API calls by route | wall | theoretical bound | measured vs bound | target | met |\n|---|---|---|---|---|---|---|\n")
+	var missed []string
 	for _, r := range b.rows {
 		fmt.Fprintf(&t, "| %s | %s | %s | %s | %s | %s | %s |\n", r.scenario, r.calls, r.wall, r.bound, r.ratio, r.target, r.met)
+		if r.met == yes(false) {
+			why := r.why
+			if why == "" {
+				why = "measured " + r.ratio + " against " + r.target
+			}
+			missed = append(missed, fmt.Sprintf("- %s: %s.\n", r.scenario, why))
+		}
+	}
+	if len(missed) == 0 {
+		t.WriteString("\nEvery target was met in this run.\n")
+	} else {
+		fmt.Fprintf(&t, "\n## Missed in this run (%d)\n\n%s", len(missed), strings.Join(missed, ""))
 	}
 	return t.String()
 }

@@ -203,6 +203,14 @@ func (e *Emulator) SetLatency(d time.Duration) {
 	e.cfg.Latency = d
 }
 
+// SetRateLimit changes the requests allowed in any 60 s (0: no limit) and starts a fresh window, for benchmarks
+// that build state with the limit off and then measure with it on.
+func (e *Emulator) SetRateLimit(perMinute int) {
+	e.limiter.mu.Lock()
+	defer e.limiter.mu.Unlock()
+	e.limiter.limit, e.limiter.served = perMinute, nil
+}
+
 func (e *Emulator) latency() time.Duration {
 	e.mu.Lock()
 	defer e.mu.Unlock()
