@@ -113,16 +113,7 @@ func warnUnactedChanges(ctx context.Context, req resource.ModifyPlanRequest, res
 	if req.State.Raw.IsNull() || req.Plan.Raw.IsNull() {
 		return
 	}
-	var changed []string
-	for _, name := range inputs {
-		var p, s attr.Value
-		resp.Diagnostics.Append(req.Plan.GetAttribute(ctx, path.Root(name), &p)...)
-		resp.Diagnostics.Append(req.State.GetAttribute(ctx, path.Root(name), &s)...)
-		if p != nil && !p.Equal(s) {
-			changed = append(changed, name)
-		}
-	}
-	if len(changed) > 0 {
+	if changed := changedAttrs(ctx, req, &resp.Diagnostics, inputs...); len(changed) > 0 {
 		resp.Diagnostics.AddWarning("This change by itself runs no "+act,
 			fmt.Sprintf("%s changed: the new value is recorded in place and runs no %s. The %s runs only when this resource is created, when its triggers change, or with terraform apply -replace. To run it with the new values, change triggers.",
 				strings.Join(changed, ", "), act, act))
@@ -133,6 +124,21 @@ func warnUnactedChanges(ctx context.Context, req resource.ModifyPlanRequest, res
 		resp.Diagnostics.AddWarning("The last "+act+" failed",
 			fmt.Sprintf("Aura reported that the %s failed. It is not sent again by itself: fix its cause, then change triggers to run it again.", act))
 	}
+}
+
+// changedAttrs names the attributes whose planned value differs from the prior state (unknown counts as a
+// change, as it does for RequiresReplace).
+func changedAttrs(ctx context.Context, req resource.ModifyPlanRequest, diags *diag.Diagnostics, names ...string) []string {
+	var changed []string
+	for _, name := range names {
+		var p, s attr.Value
+		diags.Append(req.Plan.GetAttribute(ctx, path.Root(name), &p)...)
+		diags.Append(req.State.GetAttribute(ctx, path.Root(name), &s)...)
+		if p != nil && !p.Equal(s) {
+			changed = append(changed, name)
+		}
+	}
+	return changed
 }
 
 // planReadTimeout bounds a read that only words a plan warning: a slow API must not stall the plan.
@@ -163,21 +169,38 @@ func describe(id types.String, in *aura.Instance, err error) string {
 
 // snapshotOf describes a snapshot for a plan warning and says since when writes are lost, when it can tell.
 func (pd *providerData) snapshotOf(ctx context.Context, instanceID, snapshotID types.String) (desc, since string) {
-	switch {
-	case snapshotID.IsNull():
-		return "a fresh snapshot of the source taken during the apply", "the apply"
-	case snapshotID.IsUnknown() || instanceID.IsUnknown():
-		return "a snapshot known after apply", "that snapshot was taken"
-	case pd == nil:
-		return "snapshot " + snapshotID.ValueString(), "that snapshot was taken"
+	if pd == nil || snapshotID.IsNull() || snapshotID.IsUnknown() || instanceID.IsUnknown() {
+		return describeSnapshot(snapshotID, nil)
 	}
 	ctx, cancel := context.WithTimeout(ctx, planReadTimeout)
 	defer cancel()
 	s, err := pd.client.GetSnapshot(ctx, instanceID.ValueString(), snapshotID.ValueString())
 	if err != nil {
+		return describeSnapshot(snapshotID, err)
+	}
+	return describeSnapshotRead(s), s.Timestamp
+}
+
+// describeSnapshot words a snapshot that was not read: none named, not known yet, or not readable (err).
+func describeSnapshot(snapshotID types.String, err error) (desc, since string) {
+	switch {
+	case snapshotID.IsNull():
+		return "a fresh snapshot of the source taken during the apply", "the apply"
+	case snapshotID.IsUnknown():
+		return "a snapshot known after apply", "that snapshot was taken"
+	case err != nil:
 		return fmt.Sprintf("snapshot %s (not readable now: %v)", snapshotID.ValueString(), err), "that snapshot was taken"
 	}
-	return fmt.Sprintf("snapshot %s of instance %s (%s, taken %s)", s.SnapshotID, s.InstanceID, s.Profile, s.Timestamp), s.Timestamp
+	return "snapshot " + snapshotID.ValueString(), "that snapshot was taken"
+}
+
+// describeSnapshotRead words a snapshot as read: a nil one is the fresh snapshot Aura takes when none is named.
+func describeSnapshotRead(s *aura.Snapshot) string {
+	if s == nil {
+		desc, _ := describeSnapshot(types.StringNull(), nil)
+		return desc
+	}
+	return fmt.Sprintf("snapshot %s of instance %s (%s, taken %s)", s.SnapshotID, s.InstanceID, s.Profile, s.Timestamp)
 }
 
 // backupNote is the plan warning's line about the undo.
@@ -224,7 +247,7 @@ func (pd *providerData) awaitAct(ctx context.Context, instanceID, act string, di
 	switch {
 	case err == nil:
 		return actCompleted, types.StringValue(pd.client.ServerNow().Format(time.RFC3339))
-	case in != nil && in.Status == "loading failed", strings.Contains(err.Error(), `"loading failed"`):
+	case in != nil && in.Status == "loading failed": // the wait hands back the instance it failed on
 		diags.AddWarning("The "+act+" failed in Aura",
 			fmt.Sprintf("Aura accepted the %s but instance %s reports \"loading failed\": %v. The resource is kept with status = %q and the %s is not sent again by itself; fix the cause, then change triggers to run it again.", act, instanceID, err, actFailed, act))
 		return actFailed, types.StringNull()

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
@@ -80,7 +79,7 @@ func (r *instanceResource) Create(ctx context.Context, req resource.CreateReques
 		body.GraphAnalyticsPlugin = plan.GraphAnalyticsPlugin.ValueBoolPointer()
 	}
 	if r.clone {
-		if !r.data.checkCloneSource(ctx, plan.SourceInstanceID.ValueString(), plan.SourceSnapshotID.ValueString(), &resp.Diagnostics) {
+		if _, _, ok := r.data.checkCloneSource(ctx, plan.SourceInstanceID.ValueString(), plan.SourceSnapshotID.ValueString(), &resp.Diagnostics); !ok {
 			return
 		}
 		body.SourceInstanceID = knownString(plan.SourceInstanceID)
@@ -202,13 +201,19 @@ func (r *instanceResource) transition(ctx context.Context, id string, action fun
 	return r.data.client.AwaitInstance(ctx, id, want)
 }
 
-// checkCloneSource refuses a clone whose source Aura would refuse, before anything is created.
-func (pd *providerData) checkCloneSource(ctx context.Context, sourceID, snapshotID string, diags *diag.Diagnostics) bool {
-	if _, err := pd.client.GetInstance(ctx, sourceID); err != nil {
+// checkCloneSource refuses a clone whose source Aura would refuse, before anything is created. It returns the
+// source instance and snapshot (nil without source_snapshot_id) it read.
+func (pd *providerData) checkCloneSource(ctx context.Context, sourceID, snapshotID string, diags *diag.Diagnostics) (*aura.Instance, *aura.Snapshot, bool) {
+	in, err := pd.client.GetInstance(ctx, sourceID)
+	if err != nil {
 		diags.AddAttributeError(path.Root("source_instance_id"), "Source instance not found", err.Error())
-		return false
+		return nil, nil, false
 	}
-	return snapshotID == "" || pd.checkSnapshot(ctx, sourceID, snapshotID, forClone, path.Root("source_snapshot_id"), diags)
+	if snapshotID == "" {
+		return in, nil, true
+	}
+	s, ok := pd.checkSnapshot(ctx, sourceID, snapshotID, forClone, path.Root("source_snapshot_id"), diags)
+	return in, s, ok
 }
 
 func (r *instanceResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
@@ -328,16 +333,23 @@ func (r *instanceResource) ModifyPlan(ctx context.Context, req resource.ModifyPl
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	// A replacement destroys the clone first: a source that can no longer be copied must stop it at plan.
+	// A replacement destroys the clone first: a source that can no longer be copied must stop it at plan. The
+	// reads of the check also word the warning.
+	var source *aura.Instance
+	snapshot, _ := describeSnapshot(plan.SourceSnapshotID, nil)
 	if r.data != nil && !plan.SourceInstanceID.IsUnknown() && !plan.SourceSnapshotID.IsUnknown() {
 		readCtx, cancel := context.WithTimeout(ctx, planReadTimeout)
 		defer cancel()
-		if !r.data.checkCloneSource(readCtx, plan.SourceInstanceID.ValueString(), plan.SourceSnapshotID.ValueString(), &resp.Diagnostics) {
+		in, s, ok := r.data.checkCloneSource(readCtx, plan.SourceInstanceID.ValueString(), plan.SourceSnapshotID.ValueString(), &resp.Diagnostics)
+		if !ok {
 			return
 		}
+		source, snapshot = in, describeSnapshotRead(s)
 	}
-	snapshot, _ := r.data.snapshotOf(ctx, plan.SourceInstanceID, plan.SourceSnapshotID)
-	source, err := r.data.instanceAtPlan(ctx, plan.SourceInstanceID)
+	var err error
+	if source == nil {
+		source, err = r.data.instanceAtPlan(ctx, plan.SourceInstanceID)
+	}
 	resp.Diagnostics.AddWarning("This apply copies instance data into a new instance",
 		fmt.Sprintf("The apply creates instance %q with the data of %s (source %s). The copy is made once: later changes of the source settings copy nothing.",
 			plan.Name.ValueString(), snapshot, describe(plan.SourceInstanceID, source, err)))
@@ -352,20 +364,12 @@ func (r *instanceResource) replacing(ctx context.Context, req resource.ModifyPla
 	if req.State.Raw.IsNull() || req.Plan.Raw.IsNull() {
 		return false
 	}
-	changed := func(name string) bool {
-		var p, s attr.Value
-		diags.Append(req.Plan.GetAttribute(ctx, path.Root(name), &p)...)
-		diags.Append(req.State.GetAttribute(ctx, path.Root(name), &s)...)
-		return p != nil && !p.Equal(s)
-	}
-	for _, name := range forceNew {
-		if changed(name) {
-			return true
-		}
+	if len(changedAttrs(ctx, req, diags, forceNew...)) > 0 {
+		return true
 	}
 	var tenant types.String
 	diags.Append(req.Config.GetAttribute(ctx, path.Root("tenant_id"), &tenant)...)
-	return !tenant.IsNull() && changed("tenant_id")
+	return !tenant.IsNull() && len(changedAttrs(ctx, req, diags, "tenant_id")) > 0
 }
 
 func (r *instanceResource) UpgradeState(context.Context) map[int64]resource.StateUpgrader {

@@ -34,6 +34,23 @@ type instanceRestoreModel struct {
 	CompletedAt      types.String `tfsdk:"completed_at"`
 }
 
+// source is the instance the data comes from: source_instance_id, or else the target itself.
+func (m *instanceRestoreModel) source() types.String {
+	if m.SourceInstanceID.IsNull() {
+		return m.InstanceID
+	}
+	return m.SourceInstanceID
+}
+
+// method is "restore" for a snapshot of the target itself (in place, differential snapshots allowed), and
+// "overwrite" for data from another instance or from a fresh snapshot.
+func (m *instanceRestoreModel) method() string {
+	if !m.SnapshotID.IsNull() && m.source().Equal(m.InstanceID) {
+		return "restore"
+	}
+	return "overwrite"
+}
+
 // restoreInputs are recorded in place when they change: only triggers run the act again.
 var restoreInputs = []string{"instance_id", "snapshot_id", "source_instance_id"}
 
@@ -79,23 +96,15 @@ func (r *instanceRestoreResource) ModifyPlan(ctx context.Context, req resource.M
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	inPlace := !plan.SnapshotID.IsNull() && (plan.SourceInstanceID.IsNull() || plan.SourceInstanceID.Equal(plan.InstanceID))
-	method := "overwrite"
-	if inPlace {
-		method = "restore"
-	}
+	method := plan.method()
 	in, err := r.data.instanceAtPlan(ctx, plan.InstanceID)
 	if in != nil && freeUndoWouldEvict(in.Type, method, plan.BackupBefore, &resp.Diagnostics) {
 		return
 	}
 	target := describe(plan.InstanceID, in, err)
-	source := plan.SourceInstanceID
-	if source.IsNull() {
-		source = plan.InstanceID
-	}
-	snapshot, since := r.data.snapshotOf(ctx, source, plan.SnapshotID)
+	snapshot, since := r.data.snapshotOf(ctx, plan.source(), plan.SnapshotID)
 	lost := "All data of the target now is lost: it becomes the source's data as of " + since + "."
-	if inPlace {
+	if method == "restore" {
 		lost = "Writes since " + since + " are lost."
 	}
 	resp.Diagnostics.AddWarning("This apply overwrites instance data",
@@ -112,21 +121,17 @@ func (r *instanceRestoreResource) Create(ctx context.Context, req resource.Creat
 	defer cancel()
 	c := r.data.client
 	target := plan.InstanceID.ValueString()
-	source := plan.SourceInstanceID.ValueString()
-	if source == "" {
-		source = target
-	}
+	source := plan.source().ValueString()
 	snapshot := plan.SnapshotID.ValueString()
-	method := "overwrite"
-	if snapshot != "" && source == target {
-		method = "restore"
-	}
+	method := plan.method()
 	use := forOverwrite
 	if method == "restore" {
 		use = forRestore
 	}
-	if snapshot != "" && !r.data.checkSnapshot(ctx, source, snapshot, use, path.Root("snapshot_id"), &resp.Diagnostics) {
-		return
+	if snapshot != "" {
+		if _, ok := r.data.checkSnapshot(ctx, source, snapshot, use, path.Root("snapshot_id"), &resp.Diagnostics); !ok {
+			return
+		}
 	}
 	in, err := c.WaitForInstance(ctx, target, "running")
 	if err != nil {

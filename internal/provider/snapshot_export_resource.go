@@ -85,7 +85,7 @@ func (r *snapshotExportResource) Create(ctx context.Context, req resource.Create
 		resp.Diagnostics.AddAttributeError(path.Root("path"), "No such directory", fmt.Sprintf("The directory of %s does not exist.", dest))
 		return
 	}
-	if !r.data.checkSnapshot(ctx, instanceID, snapshotID, forExport, path.Root("snapshot_id"), &resp.Diagnostics) {
+	if _, ok := r.data.checkSnapshot(ctx, instanceID, snapshotID, forExport, path.Root("snapshot_id"), &resp.Diagnostics); !ok {
 		return
 	}
 	x, err := c.ExportSnapshot(ctx, instanceID, snapshotID)

@@ -29,28 +29,28 @@ var (
 
 // checkSnapshot refuses, before anything is sent, a snapshot that Aura would refuse for use, and says why on
 // attr: missing (expired, or another instance's), not Completed, or not exportable (differential, or past its
-// exportable window).
-func (pd *providerData) checkSnapshot(ctx context.Context, instanceID, snapshotID string, use snapshotUse, attr path.Path, diags *diag.Diagnostics) bool {
+// exportable window). It returns the snapshot it read.
+func (pd *providerData) checkSnapshot(ctx context.Context, instanceID, snapshotID string, use snapshotUse, attr path.Path, diags *diag.Diagnostics) (*aura.Snapshot, bool) {
 	c := pd.client
 	s, err := c.GetSnapshot(ctx, instanceID, snapshotID)
 	switch {
 	case errors.Is(err, aura.ErrNotFound):
 		diags.AddAttributeError(attr, "Snapshot not found",
 			fmt.Sprintf("Instance %s has no snapshot %s, so it cannot %s: it has expired, or it belongs to another instance (for a restore from another instance, set source_instance_id to that instance).", instanceID, snapshotID, use.verb))
-		return false
+		return s, false
 	case err != nil:
 		diags.AddError("Reading the snapshot failed", err.Error())
-		return false
+		return s, false
 	case s.Status != "Completed":
 		diags.AddAttributeError(attr, "Snapshot not completed",
 			fmt.Sprintf("Snapshot %s of instance %s is %s, so it cannot %s: only Completed snapshots can.", snapshotID, instanceID, s.Status, use.verb))
-		return false
+		return s, false
 	case use.exported && !s.Exportable:
 		diags.AddAttributeError(attr, "Snapshot not exportable",
 			fmt.Sprintf("Snapshot %s of instance %s is not exportable, so it cannot %s: %s. Pick one from data.aura_snapshots with exportable_only = true.", snapshotID, instanceID, use.verb, pd.whyNotExportable(ctx, s)))
-		return false
+		return s, false
 	}
-	return true
+	return s, true
 }
 
 // whyNotExportable names the rule a Completed snapshot fails: differential snapshots never are exportable, and
