@@ -46,6 +46,13 @@ func ListingDays(instType, version string) int {
 	return int(max(r.scheduledRestorable, r.onDemand) / day)
 }
 
+// ScheduledRestorable is how far back an instance's scheduled snapshots reach (for enterprise-db 4, its long-lived
+// daily full's window); false for types without scheduled snapshots (free-db).
+func ScheduledRestorable(instType, version string) (time.Duration, bool) {
+	r, ok := retentionOf(instType, version)
+	return r.scheduledRestorable, ok
+}
+
 // SnapshotWindows derives until when a snapshot stays restorable and exportable from its timestamp, following
 // the published table. A nil time means no published limit (free-db) or never (exportable of a differential).
 // enterprise-db 4 keeps its 00:00 UTC full for 60/14 days and the other 6-hourly ones for 7/7.

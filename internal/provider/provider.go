@@ -277,6 +277,7 @@ func (p *auraProvider) DataSources(context.Context) []func() datasource.DataSour
 		NewTenantsDataSource,
 		NewSnapshotsDataSource,
 		NewSnapshotDataSource,
+		NewBackupStatusDataSource,
 		NewNetworkAccessConfigurationsDataSource,
 	}
 }

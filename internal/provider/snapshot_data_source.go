@@ -42,7 +42,7 @@ func (d *snapshotDataSource) Metadata(_ context.Context, req datasource.Metadata
 func (d *snapshotDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
 	attrs := snapshotQueryAttributes()
 	attrs["snapshot_id"] = schema.StringAttribute{Optional: true, Computed: true, MarkdownDescription: "The snapshot to read. Set this or `most_recent`."}
-	attrs["most_recent"] = schema.BoolAttribute{Optional: true, MarkdownDescription: "Pick the newest snapshot matching the filters (as `aura_snapshots` lists them), walking back from `to` and stopping at the first day with a match."}
+	attrs["most_recent"] = schema.BoolAttribute{Optional: true, MarkdownDescription: "Pick the newest snapshot matching the filters (as `aura_snapshots` lists them), walking back from `to` (or the day of `before`) and stopping at the first day with a match. With `before`, this is the last snapshot taken at or before that time."}
 	attrs["timestamp"] = computedString("When it was taken (RFC 3339, UTC).")
 	attrs["snapshot_profile"] = computedString("`AdHoc` or `Scheduled`.")
 	attrs["snapshot_status"] = computedString("`Pending`, `InProgress`, `Completed` or `Failed`.")
@@ -100,8 +100,12 @@ func (d *snapshotDataSource) Read(ctx context.Context, req datasource.ReadReques
 			return
 		}
 		if len(list) == 0 {
+			where := "in the days listed"
+			if !m.Before.IsNull() {
+				where = "taken at or before " + m.Before.ValueString() + " and still listed"
+			}
 			resp.Diagnostics.AddError("No snapshot matches",
-				fmt.Sprintf("Instance %s has no snapshot matching the filters in the days listed.", m.InstanceID.ValueString()))
+				fmt.Sprintf("Instance %s has no snapshot matching the filters %s.", m.InstanceID.ValueString(), where))
 			return
 		}
 		found = list[0]

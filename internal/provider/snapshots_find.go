@@ -2,6 +2,7 @@ package provider
 
 import (
 	"context"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -61,6 +62,24 @@ func (c *snapshotDays) forget(instanceID string) {
 
 // listingParallelism bounds concurrent day lists; the shared rate limiter paces them anyway.
 const listingParallelism = 8
+
+// walkBack lists the scope's days one at a time from the newest, and stops as soon as visit has what it looks
+// for: a question about the newest snapshots costs one list call when the newest day answers it, and never
+// more than the days back to the answer. visit sees each day newest first.
+func (pd *providerData) walkBack(ctx context.Context, instanceID string, sc snapshotScope, visit func([]aura.Snapshot) bool) error {
+	for day := sc.to; !day.Before(sc.from); day = day.Add(-24 * time.Hour) {
+		list, err := pd.snapshots.list(ctx, pd.client, instanceID, day)
+		if err != nil {
+			return err
+		}
+		list = slices.Clone(list)
+		sort.SliceStable(list, func(i, j int) bool { return list[i].Timestamp > list[j].Timestamp })
+		if visit(list) {
+			return nil
+		}
+	}
+	return nil
+}
 
 // snapshotsBetween lists every UTC day from `from` to `to` (inclusive), concurrently, newest first.
 func (pd *providerData) snapshotsBetween(ctx context.Context, instanceID string, from, to time.Time) ([]aura.Snapshot, error) {
@@ -126,8 +145,16 @@ type snapshotFilter struct {
 	exportableOnly bool
 	profile        string
 	status         string
+	before         time.Time // zero: any time
 }
 
 func (f snapshotFilter) keep(s aura.Snapshot) bool {
-	return (!f.exportableOnly || s.Exportable) && (f.profile == "" || s.Profile == f.profile) && (f.status == "" || s.Status == f.status)
+	return (!f.exportableOnly || s.Exportable) && (f.profile == "" || s.Profile == f.profile) && (f.status == "" || s.Status == f.status) &&
+		(f.before.IsZero() || takenBy(s, f.before))
+}
+
+// takenBy says whether s was taken at or before t; a timestamp that does not parse is never.
+func takenBy(s aura.Snapshot, t time.Time) bool {
+	ts, err := time.Parse(time.RFC3339, s.Timestamp)
+	return err == nil && !ts.After(t)
 }

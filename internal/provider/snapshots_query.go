@@ -25,6 +25,7 @@ type snapshotQuery struct {
 	Status          types.String `tfsdk:"status"`
 	From            types.String `tfsdk:"from"`
 	To              types.String `tfsdk:"to"`
+	Before          types.String `tfsdk:"before"`
 }
 
 var dateRegexp = regexp.MustCompile(`^\d{4}-\d{2}-\d{2}$`)
@@ -55,51 +56,100 @@ func snapshotQueryAttributes() map[string]schema.Attribute {
 			Optional: true, MarkdownDescription: "Last UTC day to list (`YYYY-MM-DD`). Default: today (the API's clock).",
 			Validators: []validator.String{dateValidator},
 		},
+		"before": schema.StringAttribute{
+			Optional: true, MarkdownDescription: "Only snapshots taken at or before this time (RFC 3339, such as `2026-11-26T10:42:00Z` or " +
+				"`2026-11-26T11:42:00+01:00`): the last good snapshot before an incident. Days after it are not listed.",
+			Validators: []validator.String{rfc3339Validator{}},
+		},
 	}
 }
 
-// findSnapshots lists the query's days and filters them, newest first. With newest, it walks back from the
-// last day and stops at the first day with a match, which it returns alone.
-func (pd *providerData) findSnapshots(ctx context.Context, q *snapshotQuery, newest bool, diags *diag.Diagnostics) []snapshotModel {
-	instanceID := q.InstanceID.ValueString()
-	in, err := pd.client.GetInstance(ctx, instanceID)
+// rfc3339Validator accepts a time in RFC 3339 form, the form of the snapshots' own timestamps.
+type rfc3339Validator struct{}
+
+var _ validator.String = rfc3339Validator{}
+
+func (rfc3339Validator) Description(context.Context) string {
+	return "must be a time in RFC 3339 form, such as \"2026-11-26T10:42:00Z\""
+}
+
+func (v rfc3339Validator) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
+
+func (v rfc3339Validator) ValidateString(ctx context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
+		return
+	}
+	raw := req.ConfigValue.ValueString()
+	if _, err := time.Parse(time.RFC3339, raw); err != nil {
+		resp.Diagnostics.AddAttributeError(req.Path, "Invalid "+req.Path.String(),
+			fmt.Sprintf("%s %s (UTC, or with an offset such as \"+01:00\"); got %q.", req.Path, v.Description(ctx), raw))
+	}
+}
+
+// snapshotScope is what a query resolves to before anything is listed: the instance, the version its windows
+// follow, the UTC days its snapshots can be on, and the latest time a snapshot may have been taken (zero: none).
+type snapshotScope struct {
+	in       *aura.Instance
+	version  string
+	from, to time.Time
+	before   time.Time
+}
+
+// scope reads the instance and resolves the query's days; it records the version it used on q.
+func (pd *providerData) scope(ctx context.Context, q *snapshotQuery, diags *diag.Diagnostics) (snapshotScope, bool) {
+	in, err := pd.client.GetInstance(ctx, q.InstanceID.ValueString())
 	if err != nil {
 		diags.AddAttributeError(path.Root("instance_id"), "Reading the instance failed", err.Error())
-		return nil
+		return snapshotScope{}, false
 	}
 	version := q.InstanceVersion.ValueString()
 	if version == "" {
 		version = "5"
 	}
 	q.InstanceVersion = types.StringValue(version)
-	from, to, ok := pd.listingDays(q, in, version, diags)
+	sc := snapshotScope{in: in, version: version}
+	if !q.Before.IsNull() {
+		sc.before, _ = time.Parse(time.RFC3339, q.Before.ValueString()) // validated at plan
+	}
+	var ok bool
+	sc.from, sc.to, ok = pd.listingDays(q, in, version, sc.before, diags)
+	return sc, ok
+}
+
+// findSnapshots lists the query's days and filters them, newest first. With newest, it walks back from the
+// last day and stops at the first day with a match, which it returns alone.
+func (pd *providerData) findSnapshots(ctx context.Context, q *snapshotQuery, newest bool, diags *diag.Diagnostics) []snapshotModel {
+	sc, ok := pd.scope(ctx, q, diags)
 	if !ok {
 		return nil
 	}
-	filter := snapshotFilter{q.ExportableOnly.ValueBool(), q.Profile.ValueString(), q.Status.ValueString()}
+	instanceID := q.InstanceID.ValueString()
+	filter := snapshotFilter{q.ExportableOnly.ValueBool(), q.Profile.ValueString(), q.Status.ValueString(), sc.before}
 	keep := func(list []aura.Snapshot) []snapshotModel {
 		out := []snapshotModel{}
 		for _, s := range list {
 			if filter.keep(s) {
-				out = append(out, newSnapshotModel(in.Type, version, s))
+				out = append(out, newSnapshotModel(sc.in.Type, sc.version, s))
 			}
 		}
 		return out
 	}
 	if newest {
-		for day := to; !day.Before(from); day = day.Add(-24 * time.Hour) {
-			list, err := pd.snapshotsBetween(ctx, instanceID, day, day)
-			if err != nil {
-				diags.AddError("Listing snapshots failed", err.Error())
-				return nil
-			}
-			if found := keep(list); len(found) > 0 {
-				return found[:1]
-			}
+		var found []snapshotModel
+		err := pd.walkBack(ctx, instanceID, sc, func(day []aura.Snapshot) bool {
+			found = keep(day)
+			return len(found) > 0
+		})
+		if err != nil {
+			diags.AddError("Listing snapshots failed", err.Error())
+			return nil
 		}
-		return []snapshotModel{}
+		if len(found) == 0 {
+			return []snapshotModel{}
+		}
+		return found[:1]
 	}
-	list, err := pd.snapshotsBetween(ctx, instanceID, from, to)
+	list, err := pd.snapshotsBetween(ctx, instanceID, sc.from, sc.to)
 	if err != nil {
 		diags.AddError("Listing snapshots failed", err.Error())
 		return nil
@@ -108,8 +158,9 @@ func (pd *providerData) findSnapshots(ctx context.Context, q *snapshotQuery, new
 }
 
 // listingDays is the query's range of UTC days, clipped to the days in which the instance's snapshots can
-// exist: none before it was created, none past its type's retention window, none after today.
-func (pd *providerData) listingDays(q *snapshotQuery, in *aura.Instance, version string, diags *diag.Diagnostics) (from, to time.Time, ok bool) {
+// exist: none before it was created, none past its type's retention window, none after today, and none after
+// the day of before (when set).
+func (pd *providerData) listingDays(q *snapshotQuery, in *aura.Instance, version string, before time.Time, diags *diag.Diagnostics) (from, to time.Time, ok bool) {
 	today := pd.client.ServerNow().UTC().Truncate(24 * time.Hour)
 	to, from = today, today.AddDate(0, 0, -aura.ListingDays(in.Type, version))
 	if !q.To.IsNull() {
@@ -121,6 +172,15 @@ func (pd *providerData) listingDays(q *snapshotQuery, in *aura.Instance, version
 	if from.After(to) {
 		diags.AddAttributeError(path.Root("from"), "Empty date range", fmt.Sprintf("from (%s) is after to (%s).", from.Format("2006-01-02"), to.Format("2006-01-02")))
 		return from, to, false
+	}
+	if !before.IsZero() {
+		if day := before.UTC().Truncate(24 * time.Hour); day.Before(to) {
+			to = day
+		}
+		if from.After(to) {
+			diags.AddAttributeError(path.Root("before"), "Empty date range", fmt.Sprintf("before (%s) is earlier than from (%s).", q.Before.ValueString(), from.Format("2006-01-02")))
+			return from, to, false
+		}
 	}
 	if oldest := today.AddDate(0, 0, -aura.ListingDays(in.Type, version)); from.Before(oldest) {
 		from = oldest
