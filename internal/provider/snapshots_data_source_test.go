@@ -3,7 +3,9 @@ package provider
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -216,4 +218,150 @@ data "aura_snapshot" "newest" {
 			},
 		},
 	})
+}
+
+// before answers "the last good snapshot before the incident": snapshots taken after it are left out (the
+// boundary itself is in), most_recent is the one taken at it, and only the days up to it are listed, shared by
+// both data sources; a before earlier than from, or than anything still listed, says so. Run by the terraform
+// CLI against an emulator with a clock of its own, so one plan's list calls can be counted.
+func TestAccSnapshotsDataSource_beforeTheIncident(t *testing.T) {
+	needsAcc(t)
+	t.Parallel()
+	e, c := slowEmulator(t, 300*time.Millisecond)
+	ctx := context.Background()
+	id, first := postureInstance(t, e, c, "professional-db")
+	onDemand := func() aura.Snapshot {
+		e.AdvanceClock(time.Hour)
+		sid, err := c.CreateSnapshot(ctx, id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		s, err := c.WaitForSnapshot(ctx, id, sid)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return *s
+	}
+	lastGood, afterIncident := onDemand(), onDemand()
+	e.AdvanceClock(48 * time.Hour) // two daily scheduled snapshots, after the incident too
+	in, err := c.GetInstance(ctx, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lastGoodAt, _ := time.Parse(time.RFC3339, lastGood.Timestamp)
+	query := func(before string) string {
+		return providerBlock(e) + fmt.Sprintf(`
+data "aura_snapshots" "before" {
+  instance_id = %[1]q
+  before      = %[2]q
+}
+data "aura_snapshot" "last_good" {
+  instance_id = %[1]q
+  most_recent = true
+  before      = %[2]q
+}
+output "ids" { value = join(",", [for s in data.aura_snapshots.before.snapshots : s.snapshot_id]) }
+output "stamps" { value = join(",", [for s in data.aura_snapshots.before.snapshots : s.timestamp]) }
+output "most_recent" { value = data.aura_snapshots.before.most_recent.snapshot_id }
+output "last_good" { value = data.aura_snapshot.last_good.snapshot_id }
+`, id, before)
+	}
+
+	w := newCLIWorkdir(t, query(lastGood.Timestamp))
+	slowControl(t, e, "DELETE", "/_emulator/stats", nil, nil)
+	w.must("plan")
+	want := daysBack(t, lastGoodAt, in.CreatedAt)
+	if n := snapshotListCalls(t, e); n != want {
+		t.Errorf("%d list calls for two data sources up to %s on an instance created %s, want %d (today is 2 days later)", n, lastGood.Timestamp, in.CreatedAt, want)
+	}
+	t.Logf("before = the last good snapshot: %d list call(s); without before the range would reach %d days", snapshotListCalls(t, e), daysBack(t, emulatorNow(t, e), in.CreatedAt))
+	w.must("apply")
+	if got := w.output("most_recent"); got != lastGood.SnapshotID || w.output("last_good") != lastGood.SnapshotID {
+		t.Errorf("most_recent %s, aura_snapshot %s; want the snapshot taken at before, %s", got, w.output("last_good"), lastGood.SnapshotID)
+	}
+	ids := strings.Split(w.output("ids"), ",")
+	if slices.Contains(ids, afterIncident.SnapshotID) || !slices.Contains(ids, first.SnapshotID) {
+		t.Errorf("listed %v: want the first snapshot %s in and the later %s out", ids, first.SnapshotID, afterIncident.SnapshotID)
+	}
+	for _, ts := range strings.Split(w.output("stamps"), ",") {
+		if ts > lastGood.Timestamp {
+			t.Errorf("a snapshot of %s is listed before %s", ts, lastGood.Timestamp)
+		}
+	}
+
+	// A second earlier, the last good one is the newest taken before it (the first, unless a midnight fell between).
+	earlier := lastGoodAt.Add(-time.Second).Format(time.RFC3339)
+	var newest string
+	all, err := c.ListSnapshots(ctx, id, lastGoodAt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	previous, err := c.ListSnapshots(ctx, id, lastGoodAt.AddDate(0, 0, -1))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range append(all, previous...) {
+		if s.Timestamp <= earlier && s.Timestamp > newest {
+			newest = s.Timestamp
+			first = s
+		}
+	}
+	w.write(query(earlier))
+	w.must("apply")
+	if w.output("last_good") != first.SnapshotID || w.output("most_recent") != first.SnapshotID {
+		t.Errorf("before %s: most_recent %s / %s, want %s of %s", earlier, w.output("most_recent"), w.output("last_good"), first.SnapshotID, newest)
+	}
+
+	w.write(providerBlock(e) + fmt.Sprintf(`
+data "aura_snapshots" "empty" {
+  instance_id = %q
+  from        = %q
+  before      = %q
+}
+`, id, lastGoodAt.AddDate(0, 0, 1).Format("2006-01-02"), lastGood.Timestamp))
+	if out, code := w.run("plan"); code != 1 || !wrapped("Empty date range", "before ("+lastGood.Timestamp+") is earlier than from").MatchString(out) {
+		t.Errorf("before earlier than from: exit %d, want 1 naming before:\n%s", code, out)
+	}
+
+	w.write(providerBlock(e) + fmt.Sprintf(`
+data "aura_snapshot" "gone" {
+  instance_id = %q
+  most_recent = true
+  before      = "2020-01-01T10:42:00Z"
+}
+`, id))
+	slowControl(t, e, "DELETE", "/_emulator/stats", nil, nil)
+	if out, code := w.run("plan"); code != 1 || !wrapped("No snapshot matches", "taken at or before 2020-01-01T10:42:00Z and still listed").MatchString(out) {
+		t.Errorf("before the instance existed: exit %d, want 1 saying nothing is listed before it:\n%s", code, out)
+	}
+	if n := snapshotListCalls(t, e); n != 0 {
+		t.Errorf("%d list calls for a time before the instance was created, want 0", n)
+	}
+}
+
+// A before that is not an RFC 3339 time fails at plan, on both data sources, naming the attribute and the form.
+func TestAccSnapshotsDataSource_beforeMustBeRFC3339(t *testing.T) {
+	for _, source := range []string{"aura_snapshots", "aura_snapshot"} {
+		extra := ""
+		if source == "aura_snapshot" {
+			extra = "most_recent = true"
+		}
+		t.Run(source, func(t *testing.T) {
+			resource.ParallelTest(t, resource.TestCase{
+				PreCheck:                 func() { testAccPreCheck(t) },
+				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+				Steps: []resource.TestStep{{
+					Config: fmt.Sprintf(`
+data %q "bad" {
+  instance_id = "0000dead"
+  before      = "2026-11-26 10:42"
+  %s
+}
+`, source, extra),
+					PlanOnly:    true,
+					ExpectError: wrapped("Invalid before", `before must be a time in RFC 3339 form, such as "2026-11-26T10:42:00Z"`, `got "2026-11-26 10:42"`),
+				}},
+			})
+		})
+	}
 }

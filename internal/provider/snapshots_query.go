@@ -169,7 +169,8 @@ func (pd *providerData) listingDays(q *snapshotQuery, in *aura.Instance, version
 	if !q.From.IsNull() {
 		from, _ = time.Parse("2006-01-02", q.From.ValueString())
 	}
-	if from.After(to) {
+	// Only bounds the user set contradict each other; a default bound that leaves nothing lists nothing.
+	if !q.From.IsNull() && !q.To.IsNull() && from.After(to) {
 		diags.AddAttributeError(path.Root("from"), "Empty date range", fmt.Sprintf("from (%s) is after to (%s).", from.Format("2006-01-02"), to.Format("2006-01-02")))
 		return from, to, false
 	}
@@ -177,7 +178,7 @@ func (pd *providerData) listingDays(q *snapshotQuery, in *aura.Instance, version
 		if day := before.UTC().Truncate(24 * time.Hour); day.Before(to) {
 			to = day
 		}
-		if from.After(to) {
+		if !q.From.IsNull() && from.After(to) {
 			diags.AddAttributeError(path.Root("before"), "Empty date range", fmt.Sprintf("before (%s) is earlier than from (%s).", q.Before.ValueString(), from.Format("2006-01-02")))
 			return from, to, false
 		}
