@@ -56,7 +56,7 @@ func (d *backupStatusDataSource) Schema(_ context.Context, _ datasource.SchemaRe
 				Validators:          []validator.String{stringvalidator.OneOf(versions...)},
 			},
 			"instance_type": computedString("The instance's type, which sets its schedule and windows."),
-			"scheduled_cadence": computedString("How often Aura takes a scheduled snapshot of this type (api/README.md B): `hourly` " +
+			"scheduled_cadence": computedString("How often Aura takes a scheduled snapshot of this type, by its documentation: `hourly` " +
 				"(business-critical and enterprise-db 5: a daily full and hourly differentials), `every 6 hours` (enterprise-db 4), " +
 				"`daily` (professional-db, professional-ds, enterprise-ds) or `none` (free-db: on-demand only)."),
 			"scheduled_interval_seconds": schema.Int64Attribute{Computed: true, MarkdownDescription: "The same cadence in seconds (`3600`, `21600`, `86400`); null for `none`. Compare an age with it to allow one missed schedule."},

@@ -171,6 +171,14 @@ check "ledger_backups_fresh" {
   }
 }
 `, id)
+	const topLevelCheck = `
+check "ledger_backups_fresh" {
+  assert {
+    condition     = coalesce(data.aura_backup_status.ledger.exportable_age_seconds, 93600) < 26 * 3600
+    error_message = "The newest exportable snapshot of the ledger is older than 26 hours."
+  }
+}
+`
 	postcondition := fmt.Sprintf(`
 data "aura_backup_status" "gate" {
   instance_id = %q
@@ -193,6 +201,19 @@ data "aura_backup_status" "gate" {
 		t.Errorf("%d list calls for two data sources when today holds the newest snapshot, want 1", n)
 	}
 	t.Logf("fresh: %d list call(s) for two data sources", snapshotListCalls(t, e))
+	// With -detailed-exitcode, and no outputs (they change with every read): a check on a data source plans
+	// nothing, while a check with a data source of its own always plans that read again at apply, a change.
+	w.write(providerBlock(e) + status + topLevelCheck)
+	w.must("apply")
+	if out, code := w.run("plan", "-detailed-exitcode"); code != 0 {
+		t.Errorf("fresh backups, check on a data source: plan -detailed-exitcode exited %d, want 0:\n%s", code, out)
+	}
+	w.write(providerBlock(e) + check)
+	w.must("apply")
+	if out, code := w.run("plan", "-detailed-exitcode"); code != 2 || !strings.Contains(out, "will be read during apply") {
+		t.Errorf("fresh backups, check with its own data source: plan -detailed-exitcode exited %d, want 2 with a read planned:\n%s", code, out)
+	}
+	w.write(providerBlock(e) + status + postureOutputs + check)
 	w.must("apply")
 	if w.output("cadence") != "daily" || w.output("interval") != "86400" {
 		t.Errorf("professional-db cadence %q every %s s, want daily every 86400", w.output("cadence"), w.output("interval"))
@@ -222,6 +243,18 @@ data "aura_backup_status" "gate" {
 		t.Errorf("%d list calls with the newest snapshot %d days back (counting today), want %d", n, want, want)
 	}
 	t.Logf("27 h later: %d list call(s), the snapshot being on the %d-th day back counting today", snapshotListCalls(t, e), want)
+	// A failing check is a warning, whatever the exit code.
+	w.write(providerBlock(e) + status + topLevelCheck)
+	w.must("apply")
+	if out, code := w.run("plan", "-detailed-exitcode"); code != 0 || !strings.Contains(out, "Warning: Check block assertion failed") {
+		t.Errorf("stale backups, check on a data source: plan -detailed-exitcode exited %d, want 0 with the warning:\n%s", code, out)
+	}
+	w.write(providerBlock(e) + check)
+	w.must("apply")
+	if out, code := w.run("plan", "-detailed-exitcode"); code != 2 || !strings.Contains(out, "will be read during apply") || !strings.Contains(out, "Warning: Check block assertion failed") {
+		t.Errorf("stale backups, check with its own data source: plan -detailed-exitcode exited %d, want 2 with a read planned and the warning:\n%s", code, out)
+	}
+	w.write(providerBlock(e) + status + postureOutputs + check)
 	w.must("apply")
 	if age := checkAge(t, w, "exportable_age", "exportable_at"); age < 27*3600 {
 		t.Errorf("27 hours later the newest exportable snapshot is %d s old", age)
