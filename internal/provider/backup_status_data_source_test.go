@@ -242,7 +242,7 @@ data "aura_backup_status" "gate" {
 	if n := snapshotListCalls(t, e); n != want {
 		t.Errorf("%d list calls with the newest snapshot %d days back (counting today), want %d", n, want, want)
 	}
-	t.Logf("27 h later: %d list call(s), the snapshot being on the %d-th day back counting today", snapshotListCalls(t, e), want)
+	t.Logf("27 h later: %d list call(s), the snapshot being %d day(s) back counting today", snapshotListCalls(t, e), want)
 	// A failing check is a warning, whatever the exit code.
 	w.write(providerBlock(e) + status + topLevelCheck)
 	w.must("apply")

@@ -289,6 +289,13 @@ output "last_good" { value = data.aura_snapshot.last_good.snapshot_id }
 		}
 	}
 
+	// The same moment written with an offset, as an incident report in local time would, is the same answer.
+	w.write(query(lastGoodAt.In(time.FixedZone("CET", 3600)).Format(time.RFC3339)))
+	w.must("apply")
+	if w.output("last_good") != lastGood.SnapshotID || w.output("most_recent") != lastGood.SnapshotID {
+		t.Errorf("before %s: most_recent %s / %s, want %s", lastGoodAt.In(time.FixedZone("CET", 3600)).Format(time.RFC3339), w.output("most_recent"), w.output("last_good"), lastGood.SnapshotID)
+	}
+
 	// A second earlier, the last good one is the newest taken before it (the first, unless a midnight fell between).
 	earlier := lastGoodAt.Add(-time.Second).Format(time.RFC3339)
 	var newest string
