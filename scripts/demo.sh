@@ -12,6 +12,7 @@ if [ -n "${TF_CLI_CONFIG_FILE:-}" ] && [ ! -f "$TF_CLI_CONFIG_FILE" ]; then unse
 export CHECKPOINT_DISABLE=1
 began=$(date +%s)
 tf_cli="${TERRAFORM:-terraform}"
+tf_name=$(basename "$tf_cli")
 
 emu_pid=""
 applied=0
@@ -68,7 +69,7 @@ cd "$work/tf"
 
 tf() { "$tf_cli" "$@" -no-color -input=false; }
 apply() {
-  echo "== $tf_cli apply (stage $1: $2)"
+  echo "== $tf_name apply (stage $1: $2)"
   applied=1
   tf apply -auto-approve -var "stage=$1" > "apply-$1.log" || { cat "apply-$1.log"; exit 1; }
   grep -E 'Creation complete|Apply complete' "apply-$1.log" | sed -E 's/^/   /; s/ \[id=.*//'
@@ -82,7 +83,7 @@ check() { # check <label> <instance> <expected sha>
   else echo "   data check: $1: FAILED (sha $got, want $3)"; exit 1; fi
 }
 
-echo "== $tf_cli init (offline, from the filesystem mirror)"
+echo "== $tf_name init (offline, from the filesystem mirror)"
 tf init > init.log || { cat init.log; exit 1; }
 grep -E 'Installed aura-terraform/aura' init.log | sed 's/^ *- /   /'
 
@@ -110,7 +111,7 @@ check "production after the upload" "$prod" "$good"
 
 echo "== outputs"
 "$tf_cli" output -no-color | sed 's/^/   /'
-echo "== $tf_cli plan after the story: $(tf plan -detailed-exitcode -var stage=5 >/dev/null 2>&1 && echo 'no changes' || echo 'CHANGES PENDING')"
+echo "== $tf_name plan after the story: $(tf plan -detailed-exitcode -var stage=5 >/dev/null 2>&1 && echo 'no changes' || echo 'CHANGES PENDING')"
 curl -fsS -X POST "$base/_emulator/clock/advance" -d '{"duration": "192h"}' > /dev/null
 restores=$(curl -fsS "$base/_emulator/stats" | jq '[.requests[] | select(.method == "POST" and (.route | test("/restore$|/upload$")))] | map(.count) | add')
 if tf plan -detailed-exitcode -var stage=5 > week-later.log 2>&1 && tf apply -auto-approve -var stage=5 >> week-later.log 2>&1; then
@@ -121,7 +122,7 @@ if tf plan -detailed-exitcode -var stage=5 > week-later.log 2>&1 && tf apply -au
 else
   cat week-later.log; echo "== a week later the plan is not empty" >&2; exit 1
 fi
-echo "== $tf_cli destroy"
+echo "== $tf_name destroy"
 tf destroy -auto-approve -var stage=5 | grep -E 'Destroy complete|Warning: Snapshot' | sed 's/^/   /'
 applied=0
 echo "== API calls the emulator served"

@@ -9,6 +9,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
 tf_cli="${TERRAFORM:-terraform}"
+tf_name=$(basename "$tf_cli")
 work=$(mktemp -d)
 emu_pid=""
 cleanup() {
@@ -65,8 +66,13 @@ export TF_VAR_instance_id="$source_id"
 # instance's live one.
 export TF_VAR_verify_command="test \"\$SNAPSHOT_ID\" = $snapshot_id && curl -fsS $base/_emulator/instances/\$CLONE_ID/data | jq -e '.sha256 == \"$good\"' > /dev/null"
 # No init: the only provider is the dev override and terraform_data is built in.
-echo "== $tf_cli test in examples/modules/restore-drill (tests/restore_drill.tftest.hcl)"
-(cd examples/modules/restore-drill && "$tf_cli" test -no-color)
+echo "== $tf_name test in examples/modules/restore-drill (tests/restore_drill.tftest.hcl)"
+status=0
+(cd examples/modules/restore-drill && "$tf_cli" test -no-color) > "$work/test.log" 2>&1 || status=$?
+cat "$work/test.log"
+[ $status -eq 0 ] || exit $status
+# Neither the client secret nor its access token may reach the output.
+if grep -F -q -e "$AURA_CLIENT_SECRET" -e "$token" "$work/test.log"; then echo "the drill's output shows a secret" >&2; exit 1; fi
 left=$(api "$base/v1/instances" | jq '[.data[] | select(.id != "'"$source_id"'")] | length')
 [ "$left" = 0 ] || { echo "the drill left $left instances behind" >&2; exit 1; }
-echo "== restore drill passed in $(( $(date +%s) - began ))s with $tf_cli; the clone is destroyed"
+echo "== restore drill passed in $(( $(date +%s) - began ))s with $tf_name; the clone is destroyed"

@@ -17,7 +17,9 @@ rm -rf "$cache/src"; mkdir -p "$cache"
 cp -r "$dir" "$cache/src"
 chmod -R u+w "$cache/src"
 # Built to a temporary name and renamed, so an interrupted build never leaves a binary that looks cached.
-(cd "$cache/src" && CGO_ENABLED=0 go build -trimpath -o "$bin.tmp" ./cmd/tofu)
+# The flags of OpenTofu's own release build (.goreleaser.yaml); version.dev=no drops the "-dev" suffix.
+(cd "$cache/src" && CGO_ENABLED=0 go build -mod=readonly -trimpath \
+  -ldflags "-s -w -X 'github.com/opentofu/opentofu/version.dev=no'" -o "$bin.tmp" ./cmd/tofu)
 mv "$bin.tmp" "$bin"
 rm -rf "$cache/src"
 echo "built OpenTofu $version in $(( $(date +%s) - began ))s: $bin" >&2

@@ -15,6 +15,14 @@ data "aura_snapshot" "newest_exportable" {
   status           = "Completed"
 }
 
+# A warning in a plain apply; an error that fails the drill under terraform test.
+check "recovery_point_is_recent" {
+  assert {
+    condition     = timecmp(timeadd(data.aura_snapshot.newest_exportable.timestamp, var.max_snapshot_age), plantimestamp()) > 0
+    error_message = "The newest exportable snapshot of ${var.instance_id} was taken at ${data.aura_snapshot.newest_exportable.timestamp}, more than ${var.max_snapshot_age} ago."
+  }
+}
+
 resource "aura_instance_from_snapshot" "drill" {
   name               = var.name
   type               = data.aura_instance.source.type

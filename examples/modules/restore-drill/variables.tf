@@ -21,6 +21,12 @@ variable "memory" {
   default     = null
 }
 
+variable "max_snapshot_age" {
+  description = "The drill fails when the newest exportable snapshot was taken longer ago than this (a duration such as `26h`)."
+  type        = string
+  default     = "26h"
+}
+
 variable "verify_command" {
   description = <<-EOT
     A shell command run once the clone is running, to prove its data is there (a query with cypher-shell, say).
