@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# make test-drill (part of make test): the restore drill of tests/restore_drill.tftest.hcl, run by `terraform test`
+# make test-drill (part of make test): the restore drill of examples/modules/restore-drill, run by `terraform test`
 # against aura-emulator. The provider is built and installed through dev_overrides, so neither `terraform init` nor
 # a registry is needed. The script seeds what a real account already has: a running instance with a dataset and a
 # newest exportable (on-demand) snapshot of it; then it changes the instance's data, so the clone can only hold the
@@ -7,7 +7,6 @@
 # TERRAFORM names the CLI (default terraform; tofu works too).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-root=$(pwd)
 tf_cli="${TERRAFORM:-terraform}"
 tf_name=$(basename "$tf_cli")
 work=$(mktemp -d)
