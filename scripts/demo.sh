@@ -2,7 +2,7 @@
 # make demo: build the provider and the emulator, start the emulator on a free loopback port, install the
 # provider for Terraform through a filesystem mirror (terraform init works offline with the real source),
 # tell the backup story of examples/demo with the data checked after each step, destroy, stop.
-# Clean-up runs even when a step fails.
+# Clean-up runs even when a step fails. TERRAFORM names the CLI (default terraform; OpenTofu's tofu works too).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
@@ -11,6 +11,8 @@ rm -rf "$work"; mkdir -p "$work/tf"
 if [ -n "${TF_CLI_CONFIG_FILE:-}" ] && [ ! -f "$TF_CLI_CONFIG_FILE" ]; then unset TF_CLI_CONFIG_FILE; fi
 export CHECKPOINT_DISABLE=1
 began=$(date +%s)
+tf_cli="${TERRAFORM:-terraform}"
+tf_name=$(basename "$tf_cli")
 
 emu_pid=""
 applied=0
@@ -18,7 +20,7 @@ cleanup() {
   status=$?
   if [ "$applied" = 1 ]; then
     echo "== destroying what is left after a failure"
-    (cd "$work/tf" && terraform destroy -auto-approve -no-color -input=false -var stage=5 >/dev/null 2>&1) || true
+    (cd "$work/tf" && "$tf_cli" destroy -auto-approve -no-color -input=false -var stage=5 >/dev/null 2>&1) || true
   fi
   if [ -n "$emu_pid" ]; then kill "$emu_pid" 2>/dev/null || true; wait "$emu_pid" 2>/dev/null || true; fi
   if [ $status -eq 0 ]; then echo "== demo finished in $(( $(date +%s) - began ))s; emulator stopped"
@@ -29,9 +31,12 @@ trap cleanup EXIT
 
 version=0.1.0
 echo "== building the provider and aura-emulator"
+# The mirror serves the provider under both registries' names: Terraform resolves aura-terraform/aura to
+# registry.terraform.io, OpenTofu to registry.opentofu.org.
 mirror="$work/mirror/registry.terraform.io/aura-terraform/aura/$version/linux_amd64"
-mkdir -p "$mirror"
+mkdir -p "$mirror" "$work/mirror/registry.opentofu.org/aura-terraform/aura/$version"
 go build -o "$mirror/terraform-provider-aura_v$version" .
+cp -r "$mirror" "$work/mirror/registry.opentofu.org/aura-terraform/aura/$version/"
 go build -o "$work/aura-emulator" ./cmd/aura-emulator
 
 # The story, not Aura's 125 requests a minute, is the point here: the emulator's limit is off and the provider's
@@ -51,10 +56,10 @@ cat > "$work/terraformrc" <<RC
 provider_installation {
   filesystem_mirror {
     path    = "$work/mirror"
-    include = ["registry.terraform.io/aura-terraform/aura"]
+    include = ["registry.terraform.io/aura-terraform/aura", "registry.opentofu.org/aura-terraform/aura"]
   }
   direct {
-    exclude = ["registry.terraform.io/aura-terraform/aura"]
+    exclude = ["registry.terraform.io/aura-terraform/aura", "registry.opentofu.org/aura-terraform/aura"]
   }
 }
 RC
@@ -62,14 +67,14 @@ export TF_CLI_CONFIG_FILE="$work/terraformrc"
 cp examples/demo/main.tf "$work/tf/"
 cd "$work/tf"
 
-tf() { terraform "$@" -no-color -input=false; }
+tf() { "$tf_cli" "$@" -no-color -input=false; }
 apply() {
-  echo "== terraform apply (stage $1: $2)"
+  echo "== $tf_name apply (stage $1: $2)"
   applied=1
   tf apply -auto-approve -var "stage=$1" > "apply-$1.log" || { cat "apply-$1.log"; exit 1; }
   grep -E 'Creation complete|Apply complete' "apply-$1.log" | sed -E 's/^/   /; s/ \[id=.*//'
 }
-out() { terraform output -raw "$1"; }
+out() { "$tf_cli" output -raw "$1"; }
 data() { curl -fsS "$base/_emulator/instances/$1/data"; }
 write() { curl -fsS -X PUT "$base/_emulator/instances/$1/data" -d "$2" | jq -r .sha256; }
 check() { # check <label> <instance> <expected sha>
@@ -78,7 +83,7 @@ check() { # check <label> <instance> <expected sha>
   else echo "   data check: $1: FAILED (sha $got, want $3)"; exit 1; fi
 }
 
-echo "== terraform init (offline, from the filesystem mirror)"
+echo "== $tf_name init (offline, from the filesystem mirror)"
 tf init > init.log || { cat init.log; exit 1; }
 grep -E 'Installed aura-terraform/aura' init.log | sed 's/^ *- /   /'
 
@@ -105,8 +110,8 @@ apply 5 "upload the exported file into production"
 check "production after the upload" "$prod" "$good"
 
 echo "== outputs"
-terraform output -no-color | sed 's/^/   /'
-echo "== terraform plan after the story: $(tf plan -detailed-exitcode -var stage=5 >/dev/null 2>&1 && echo 'no changes' || echo 'CHANGES PENDING')"
+"$tf_cli" output -no-color | sed 's/^/   /'
+echo "== $tf_name plan after the story: $(tf plan -detailed-exitcode -var stage=5 >/dev/null 2>&1 && echo 'no changes' || echo 'CHANGES PENDING')"
 curl -fsS -X POST "$base/_emulator/clock/advance" -d '{"duration": "192h"}' > /dev/null
 restores=$(curl -fsS "$base/_emulator/stats" | jq '[.requests[] | select(.method == "POST" and (.route | test("/restore$|/upload$")))] | map(.count) | add')
 if tf plan -detailed-exitcode -var stage=5 > week-later.log 2>&1 && tf apply -auto-approve -var stage=5 >> week-later.log 2>&1; then
@@ -117,7 +122,7 @@ if tf plan -detailed-exitcode -var stage=5 > week-later.log 2>&1 && tf apply -au
 else
   cat week-later.log; echo "== a week later the plan is not empty" >&2; exit 1
 fi
-echo "== terraform destroy"
+echo "== $tf_name destroy"
 tf destroy -auto-approve -var stage=5 | grep -E 'Destroy complete|Warning: Snapshot' | sed 's/^/   /'
 applied=0
 echo "== API calls the emulator served"
