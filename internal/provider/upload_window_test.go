@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -124,12 +125,18 @@ func (s *windowScene) expectClosed(when string) {
 
 func (s *windowScene) resetStats() { slowControl(s.t, s.e, "DELETE", "/_emulator/stats", nil, nil) }
 
-// requests counts the requests of one method and route since the last reset, by the status answered.
 func (s *windowScene) requests(method, route string) map[int]int {
 	s.t.Helper()
-	res, err := http.Get(s.e.BaseURL() + "/_emulator/stats")
+	return requestsAt(s.t, s.e.BaseURL(), method, route)
+}
+
+// requestsAt counts the requests of one method and route an emulator received since its last statistics
+// reset, by the status answered.
+func requestsAt(t *testing.T, base, method, route string) map[int]int {
+	t.Helper()
+	res, err := http.Get(base + "/_emulator/stats")
 	if err != nil {
-		s.t.Fatal(err)
+		t.Fatal(err)
 	}
 	defer res.Body.Close()
 	var st struct {
@@ -139,7 +146,7 @@ func (s *windowScene) requests(method, route string) map[int]int {
 		}
 	}
 	if err := json.NewDecoder(res.Body).Decode(&st); err != nil {
-		s.t.Fatal(err)
+		t.Fatal(err)
 	}
 	out := map[int]int{}
 	for _, r := range st.Requests {
@@ -400,5 +407,66 @@ func rewriteUploadState(t *testing.T, file string, edit func(instance map[string
 	}
 	if err != nil {
 		t.Fatal(err)
+	}
+}
+
+// The registry on its own: a second upload that joins while the window is open uses it and the last one out
+// closes it; a close that fails stays this process's to close, and the next upload's close does it.
+func TestTrafficWindows_lastOutClosesAndAFailedCloseIsRetried(t *testing.T) {
+	e, c := slowEmulator(t, 100*time.Millisecond)
+	ctx := context.Background()
+	n, err := c.CreateNetworkAccess(ctx, e.TenantID(), aura.CreateNetworkAccessRequest{CloudProvider: "azure", Region: "uksouth",
+		Type: "professional-db", PrivateConnectivity: true, PublicTrafficEnabled: false, AllowedPrincipals: []string{}})
+	if err == nil {
+		n, err = c.WaitForNetworkAccess(ctx, e.TenantID(), n.ID)
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	pd := &providerData{client: c, tenantID: e.TenantID()}
+	public := func() bool {
+		t.Helper()
+		got, err := c.GetNetworkAccess(ctx, e.TenantID(), n.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return got.PublicTrafficEnabled
+	}
+	patches := func() int {
+		t.Helper()
+		total := 0
+		for _, count := range requestsAt(t, e.BaseURL(), "PATCH", windowConfigRoute) {
+			total += count
+		}
+		return total
+	}
+	first, second := pd.joinWindows([]aura.NetworkAccess{*n}), pd.joinWindows([]aura.NetworkAccess{*n})
+	if err := first.open(ctx); err != nil || !public() {
+		t.Fatalf("opening: %v, public %t", err, public())
+	}
+	if err := second.open(ctx); err != nil || patches() != 1 {
+		t.Fatalf("second opening: %v after %d PATCHes, want one", err, patches())
+	}
+	if err := first.leave(ctx); err != nil || !public() {
+		t.Fatalf("the first out closed the window the second holds: %v, public %t", err, public())
+	}
+	if err := second.leave(ctx); err != nil || public() || patches() != 2 {
+		t.Fatalf("the last out: %v, public %t after %d PATCHes; want closed after 2", err, public(), patches())
+	}
+
+	third := pd.joinWindows([]aura.NetworkAccess{*n})
+	if err := third.open(ctx); err != nil {
+		t.Fatal(err)
+	}
+	slowControl(t, e, "POST", "/_emulator/faults", map[string]any{"method": "PATCH", "path": "/network-access-configurations/", "status": 409, "count": 1}, nil)
+	if err := third.leave(ctx); err == nil || !public() || !strings.Contains(err.Error(), "public traffic is still enabled in network access configuration "+n.ID) {
+		t.Fatalf("a refused close: %v, public %t", err, public())
+	}
+	fourth := pd.joinWindows([]aura.NetworkAccess{*n})
+	if err := fourth.open(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if err := fourth.leave(ctx); err != nil || public() {
+		t.Fatalf("the next upload's close: %v, public %t", err, public())
 	}
 }
