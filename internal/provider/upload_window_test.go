@@ -11,6 +11,12 @@ import (
 	"testing"
 	"time"
 
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+
 	"github.com/aura-terraform/terraform-provider-aura/internal/aura"
 	"github.com/aura-terraform/terraform-provider-aura/internal/emulator"
 )
@@ -468,5 +474,31 @@ func TestTrafficWindows_lastOutClosesAndAFailedCloseIsRetried(t *testing.T) {
 	}
 	if err := fourth.leave(ctx); err != nil || public() {
 		t.Fatalf("the next upload's close: %v, public %t", err, public())
+	}
+}
+
+// The docs' example of the window (examples/resources/aura_database_upload/public-traffic-window.tf) applies,
+// on an emulator of its own since it closes a region to uploads: the upload completes, the configuration is as
+// configured, and the next plan is empty.
+func TestAccDatabaseUpload_publicTrafficWindowExample(t *testing.T) {
+	needsEmulator(t)
+	raw, err := os.ReadFile("../../examples/resources/aura_database_upload/public-traffic-window.tf")
+	if err != nil {
+		t.Fatal(err)
+	}
+	e, _ := slowEmulator(t, 300*time.Millisecond)
+	config := providerBlock(e) + string(raw)
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{Config: config, ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue("aura_database_upload.private", tfjsonpath.New("status"), knownvalue.StringExact(actCompleted)),
+				statecheck.ExpectKnownValue("aura_network_access_configuration.private_only", tfjsonpath.New("public_traffic_enabled"), knownvalue.Bool(false)),
+			}},
+			{Config: config, ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}}},
+		},
+	})
+	if p := requestsAt(t, e.BaseURL(), "PATCH", windowConfigRoute); p[202] != 2 || len(p) != 1 {
+		t.Fatalf("configuration PATCHes by status %v; want 2 (on, off), all 202", p)
 	}
 }
