@@ -234,7 +234,7 @@ func (r *databaseUploadResource) uploadError(ctx context.Context, in *aura.Insta
 	switch {
 	case aura.HasReason(err, "public-traffic-disabled"):
 		which := "a network access configuration"
-		if list, lerr := r.data.publicTrafficBlockers(ctx, in); lerr == nil && len(list) > 0 {
+		if list, lerr := r.data.publicTrafficBlockers(ctx, in, false); lerr == nil && len(list) > 0 {
 			which = describeNetworks(list)
 		}
 		resp.Diagnostics.AddAttributeError(path.Root("open_public_traffic"), publicTrafficRefusedTitle, publicTrafficRefusal(in.ID, which)+fmt.Sprintf(" (%v)", err))
@@ -265,6 +265,7 @@ func (r *databaseUploadResource) Delete(context.Context, resource.DeleteRequest,
 }
 
 // UpgradeState: version 2 added open_public_traffic; an upload written before it ran without, as false does.
+// upgradeFromV0's JSON fill serves version 1 just as well.
 func (r *databaseUploadResource) UpgradeState(context.Context) map[int64]resource.StateUpgrader {
 	addWindow := func(attrs map[string]any) { attrs["open_public_traffic"] = false }
 	fromV0 := upgradeFromV0(func(attrs map[string]any) { upgradeAct("uploaded_at")(attrs); addWindow(attrs) })

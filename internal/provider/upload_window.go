@@ -161,15 +161,18 @@ type uploadWindow struct {
 }
 
 // publicTrafficBlockers lists the configurations that disable public traffic in the instance's region,
-// counting those that uploads of this process hold open: they are off again once those uploads are done.
-func (pd *providerData) publicTrafficBlockers(ctx context.Context, in *aura.Instance) ([]aura.NetworkAccess, error) {
+// counting those that uploads of this process hold open: they are off again once those uploads are done. With
+// updating, also those still updating, whose previous setting may hold until they are ready (C.1): an upload
+// that opens public traffic joins them too, and its opening waits until they are ready.
+func (pd *providerData) publicTrafficBlockers(ctx context.Context, in *aura.Instance, updating bool) ([]aura.NetworkAccess, error) {
 	list, err := pd.client.ListNetworkAccess(ctx, in.TenantID)
 	if err != nil {
 		return nil, err
 	}
 	var out []aura.NetworkAccess
 	for _, n := range list {
-		if n.CloudProvider == in.CloudProvider && n.Region == in.Region && (!n.PublicTrafficEnabled || trafficWindows.held(n)) {
+		blocks := !n.PublicTrafficEnabled || trafficWindows.held(n) || (updating && n.Status != "ready")
+		if n.CloudProvider == in.CloudProvider && n.Region == in.Region && blocks {
 			out = append(out, n)
 		}
 	}
@@ -223,7 +226,7 @@ func publicTrafficRefusal(instanceID, blockers string) string {
 // configuration refuses the upload here, before the undo snapshot; with it, the upload joins their windows.
 // ok is false when the upload must not go on (reported).
 func (r *databaseUploadResource) joinWindow(ctx context.Context, in *aura.Instance, open bool, diags *diag.Diagnostics) (window *uploadWindow, ok bool) {
-	blockers, err := r.data.publicTrafficBlockers(ctx, in)
+	blockers, err := r.data.publicTrafficBlockers(ctx, in, open)
 	switch {
 	case err != nil && open:
 		addAPIError(diags, "Reading the network access configurations for open_public_traffic failed", networkFeature, err)
@@ -258,7 +261,7 @@ func (r *databaseUploadResource) planWindow(ctx context.Context, in *aura.Instan
 	if in != nil {
 		ctx, cancel := context.WithTimeout(ctx, planReadTimeout)
 		defer cancel()
-		blockers, _ = r.data.publicTrafficBlockers(ctx, in) // unreadable: said as unknown below, or left to the apply
+		blockers, _ = r.data.publicTrafficBlockers(ctx, in, false) // unreadable: said as unknown below, or left to the apply
 	}
 	switch {
 	case len(blockers) > 0 && open:
