@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/url"
+	"time"
 )
 
 // NetworkAccess is a network access configuration (api/README.md C.1, the project's extension).
@@ -93,7 +94,13 @@ func (c *Client) DeleteNetworkAccess(ctx context.Context, tenantID, id string) e
 
 // WaitForNetworkAccess polls until the configuration is ready, checking at once.
 func (c *Client) WaitForNetworkAccess(ctx context.Context, tenantID, id string) (*NetworkAccess, error) {
-	return waitFor(ctx, c, false, fmt.Sprintf("network access configuration %s did not become ready", id),
+	return c.waitForNetworkAccess(ctx, tenantID, id, false)
+}
+
+// waitForNetworkAccess polls until the configuration is ready. Right after a PATCH (afterAction), whose answer
+// already said "updating", the first poll comes one interval later.
+func (c *Client) waitForNetworkAccess(ctx context.Context, tenantID, id string, afterAction bool) (*NetworkAccess, error) {
+	return waitFor(ctx, c, afterAction, fmt.Sprintf("network access configuration %s did not become ready", id),
 		func() (*NetworkAccess, string, error) {
 			n, err := c.GetNetworkAccess(ctx, tenantID, id)
 			if err != nil {
@@ -102,4 +109,38 @@ func (c *Client) WaitForNetworkAccess(ctx context.Context, tenantID, id string) 
 			return n, n.Status, nil
 		},
 		func(_ *NetworkAccess, status string) (bool, error) { return status == "ready", nil })
+}
+
+// SetPublicTraffic sets public_traffic_enabled of a configuration and waits until the setting holds, which is
+// once the configuration is ready again (api/README.md C.1). A configuration already so is left alone. sent
+// tells whether a change was sent, whatever came of it: a caller that opened public traffic must close it
+// again even when the answer was lost.
+func (c *Client) SetPublicTraffic(ctx context.Context, tenantID, id string, enabled bool) (sent bool, err error) {
+	// Aura refuses a PATCH while an update runs (409); wait it out first.
+	n, err := c.WaitForNetworkAccess(ctx, tenantID, id)
+	if err != nil {
+		return false, err
+	}
+	if n.PublicTrafficEnabled == enabled {
+		return false, nil
+	}
+	if _, err := c.UpdateNetworkAccess(ctx, tenantID, id, UpdateNetworkAccessRequest{PublicTrafficEnabled: &enabled}); err != nil {
+		return true, err
+	}
+	_, err = c.waitForNetworkAccess(ctx, tenantID, id, true)
+	return true, err
+}
+
+// PublicTrafficRestoreTimeout bounds RestorePublicTraffic: a wait for a running update, the PATCH and the wait
+// for ready.
+const PublicTrafficRestoreTimeout = 10 * time.Minute
+
+// RestorePublicTraffic is SetPublicTraffic for putting a setting back after an upload window, on a context of
+// its own bounded by PublicTrafficRestoreTimeout: the caller's may have ended (a resource timeout or an
+// interrupt), and ending it must not leave public traffic open.
+func (c *Client) RestorePublicTraffic(ctx context.Context, tenantID, id string, enabled bool) error {
+	ctx, cancel := c.clk.WithTimeout(context.WithoutCancel(ctx), PublicTrafficRestoreTimeout)
+	defer cancel()
+	_, err := c.SetPublicTraffic(ctx, tenantID, id, enabled)
+	return err
 }

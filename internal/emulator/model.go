@@ -99,6 +99,8 @@ type snapshot struct {
 type networkAccess struct {
 	networkView
 	Until time.Time `json:"until,omitempty"`
+	// PublicBefore is public_traffic_enabled before the last PATCH: it still holds while the change is updating.
+	PublicBefore *bool `json:"public_traffic_before,omitempty"`
 }
 
 type networkView struct {

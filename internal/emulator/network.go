@@ -157,11 +157,12 @@ func (e *Emulator) handlePatchNetwork(w http.ResponseWriter, r *http.Request) {
 		writeError(w, errorf(409, "ongoing-network-operation", "", "Network access configuration %s is %s.", n.ID, n.Status))
 		return
 	}
+	before := n.PublicTrafficEnabled
 	if err := applyNetworkPatch(n, p); err != nil {
 		writeError(w, err)
 		return
 	}
-	n.Status, n.Until = "updating", e.now().Add(e.cfg.Transition)
+	n.Status, n.Until, n.PublicBefore = "updating", e.now().Add(e.cfg.Transition), &before
 	writeData(w, 202, n.networkView)
 }
 
@@ -175,12 +176,22 @@ func (e *Emulator) handleDeleteNetwork(w http.ResponseWriter, r *http.Request) {
 	writeData(w, 202, n.networkView)
 }
 
-// publicTrafficBlocked tells whether a configuration covering the instance forbids public traffic.
+// publicTrafficBlocked tells whether a configuration covering the instance forbids public traffic, whatever
+// tier it is for (api/README.md C.1).
 func (e *Emulator) publicTrafficBlocked(in *instance) *networkAccess {
 	for _, n := range e.st.Networks {
-		if n.TenantID == in.TenantID && n.CloudProvider == in.CloudProvider && n.Region == in.Region && !n.PublicTrafficEnabled {
+		if n.TenantID == in.TenantID && n.CloudProvider == in.CloudProvider && n.Region == in.Region && n.blocksPublicTraffic() {
 			return n
 		}
 	}
 	return nil
+}
+
+// blocksPublicTraffic: a change of public_traffic_enabled takes effect when the configuration is ready again;
+// while it is updating, the setting it replaces still holds too, so public traffic is off if either is off.
+func (n *networkAccess) blocksPublicTraffic() bool {
+	if !n.PublicTrafficEnabled {
+		return true
+	}
+	return n.Status != "ready" && n.PublicBefore != nil && !*n.PublicBefore
 }

@@ -11,6 +11,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
@@ -34,9 +35,10 @@ func NewDatabaseUploadResource() resource.Resource { return &databaseUploadResou
 
 type databaseUploadModel struct {
 	actModel
-	SourcePath   types.String `tfsdk:"source_path"`
-	SourceSHA256 types.String `tfsdk:"source_sha256"`
-	UploadedAt   types.String `tfsdk:"uploaded_at"`
+	SourcePath        types.String `tfsdk:"source_path"`
+	SourceSHA256      types.String `tfsdk:"source_sha256"`
+	UploadedAt        types.String `tfsdk:"uploaded_at"`
+	OpenPublicTraffic types.Bool   `tfsdk:"open_public_traffic"`
 }
 
 func (r *databaseUploadResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
@@ -52,15 +54,26 @@ func (r *databaseUploadResource) Schema(ctx context.Context, _ resource.SchemaRe
 	}
 	attrs["source_sha256"] = schema.StringAttribute{Computed: true, MarkdownDescription: "SHA-256 of the file uploaded.", PlanModifiers: keep}
 	attrs["uploaded_at"] = schema.StringAttribute{Computed: true, MarkdownDescription: "When the instance was seen running with the uploaded data (RFC 3339).", PlanModifiers: keep}
+	attrs["open_public_traffic"] = schema.BoolAttribute{
+		Optional: true, Computed: true, Default: booldefault.StaticBool(false),
+		MarkdownDescription: "Aura refuses an upload while a network access configuration disables public traffic in the instance's " +
+			"cloud region (any tier's). With `true`, the upload follows Aura's documented workflow: the provider turns public traffic on in " +
+			"each such configuration, waits until the configuration is ready (the setting holds only then), uploads, and turns it off " +
+			"again, also when the upload fails or the resource's timeout ends (that last step has up to 10 minutes of its own). Uploads of " +
+			"one apply into the same region share the opening: it is turned off after the last of them. A configuration managed by " +
+			"`aura_network_access_configuration` is back as configured, so its next plan is empty. The plan says when it will be opened. " +
+			"With `false` (default) such an upload is refused before anything is sent. A change is recorded in place and uploads nothing.",
+	}
 	resp.Schema = schema.Schema{
-		Version: 1,
+		Version: 2,
 		MarkdownDescription: "Replaces an instance's data with a local backup file, once, when created: the API equivalent of the console's " +
 			"\"Restore from backup file\" and of `neo4j-admin database upload`. The file kind must match the instance: `.backup` for AuraDB 5, " +
 			"`.dump` for AuraDB 4, `.tar` for AuraDS. Needs `confirm_overwrite = true`, and by default first takes a snapshot of the target as " +
 			"the undo (`backup_before`). It runs on create, when `triggers` change and on `terraform apply -replace`; a different file or path " +
 			"uploads nothing by itself (the plan says so): change `triggers` to upload again. The plan names the file by its SHA-256, " +
 			"and a saved plan whose file changed since is refused at apply. " +
-			"Refused while a network access configuration disables public traffic for the instance's region. " +
+			"While a network access configuration disables public traffic in the instance's region, it is refused unless " +
+			"`open_public_traffic = true`, which opens public traffic for the upload and closes it again. " +
 			"Aura does not support upload into a Neo4j 4 instance on Azure encrypted with a customer managed key: load such an instance " +
 			"through Aura's Import service. Aura does not return an instance's version, so the provider refuses what it can tell, a `.dump` " +
 			"file (only Neo4j 4 loads one) into an Azure instance with a customer managed key: at plan when `instance_id` and `source_path` " +
@@ -116,9 +129,10 @@ func (r *databaseUploadResource) ModifyPlan(ctx context.Context, req resource.Mo
 	}
 	// The file announced is the file uploaded: the apply refuses one that changed since (unknown: not yet written).
 	resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("source_sha256"), sum)...)
+	window := r.planWindow(ctx, in, plan.OpenPublicTraffic.ValueBool(), &resp.Diagnostics)
 	resp.Diagnostics.AddWarning("This apply overwrites instance data",
-		fmt.Sprintf("The apply replaces all data of %s with the contents of %s; everything in it now is lost.%s",
-			describe(plan.InstanceID, in, err), file, backupNote(plan.BackupBefore)))
+		fmt.Sprintf("The apply replaces all data of %s with the contents of %s; everything in it now is lost.%s%s",
+			describe(plan.InstanceID, in, err), file, backupNote(plan.BackupBefore), window))
 }
 
 func (r *databaseUploadResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
@@ -154,13 +168,25 @@ func (r *databaseUploadResource) Create(ctx context.Context, req resource.Create
 		resp.Diagnostics.AddAttributeError(path.Root("instance_id"), importOnlyTitle, msg)
 		return
 	}
+	window, ok := r.joinWindow(ctx, in, plan.OpenPublicTraffic.ValueBool(), &resp.Diagnostics)
+	if !ok {
+		return
+	}
+	defer leaveWindow(ctx, window, false, &resp.Diagnostics) // on every way out before the upload is sent
 	state := plan
-	var ok bool
 	if state.BackupSnapshotID, ok = r.data.backupFor(ctx, plan.BackupBefore, instanceID, "upload", &resp.Diagnostics); !ok {
 		return
 	}
+	if err := window.open(ctx); err != nil {
+		resp.Diagnostics.AddAttributeError(path.Root("open_public_traffic"), "Turning on public traffic for the upload failed",
+			err.Error()+". Nothing was uploaded; public traffic is turned off again.")
+		return
+	}
 	// An unclear upload was taken if the instance is loading: then it goes into state and is waited for.
-	if err = c.Act(ctx, instanceID, func() error { return c.Upload(ctx, instanceID, source) }, "loading"); err != nil {
+	err = c.Act(ctx, instanceID, func() error { return c.Upload(ctx, instanceID, source) }, "loading")
+	// The file has been sent or will not be: public traffic is needed no longer.
+	leaveWindow(ctx, window, err == nil, &resp.Diagnostics)
+	if err != nil {
 		r.uploadError(ctx, in, err, resp)
 		return
 	}
@@ -208,15 +234,10 @@ func (r *databaseUploadResource) uploadError(ctx context.Context, in *aura.Insta
 	switch {
 	case aura.HasReason(err, "public-traffic-disabled"):
 		which := "a network access configuration"
-		if list, lerr := r.data.client.ListNetworkAccess(ctx, in.TenantID); lerr == nil {
-			for _, n := range list {
-				if n.CloudProvider == in.CloudProvider && n.Region == in.Region && !n.PublicTrafficEnabled {
-					which = fmt.Sprintf("network access configuration %s (%s %s %s)", n.ID, n.CloudProvider, n.Region, n.Type)
-				}
-			}
+		if list, lerr := r.data.publicTrafficBlockers(ctx, in, false); lerr == nil && len(list) > 0 {
+			which = describeNetworks(list)
 		}
-		resp.Diagnostics.AddError("Upload refused: public traffic is disabled",
-			fmt.Sprintf("Uploads into instance %s are refused because %s has public_traffic_enabled = false. Set public_traffic_enabled = true on it (aura_network_access_configuration), apply, and upload again. (%v)", in.ID, which, err))
+		resp.Diagnostics.AddAttributeError(path.Root("open_public_traffic"), publicTrafficRefusedTitle, publicTrafficRefusal(in.ID, which)+fmt.Sprintf(" (%v)", err))
 	case aura.HasReason(err, "upload-not-supported"):
 		resp.Diagnostics.AddAttributeError(path.Root("instance_id"), importOnlyTitle,
 			fmt.Sprintf("instance_id %s is a Neo4j 4 instance on Azure encrypted with a customer managed key, and Aura does not support upload into it: load the data with Aura's Import service instead. (%v)", in.ID, err))
@@ -243,6 +264,10 @@ func (r *databaseUploadResource) Delete(context.Context, resource.DeleteRequest,
 	// Nothing to undo: the data was replaced. Removing the resource only forgets it.
 }
 
+// UpgradeState: version 2 added open_public_traffic; an upload written before it ran without, as false does.
+// upgradeFromV0's JSON fill serves version 1 just as well.
 func (r *databaseUploadResource) UpgradeState(context.Context) map[int64]resource.StateUpgrader {
-	return upgradeFromV0(upgradeAct("uploaded_at"))
+	addWindow := func(attrs map[string]any) { attrs["open_public_traffic"] = false }
+	fromV0 := upgradeFromV0(func(attrs map[string]any) { upgradeAct("uploaded_at")(attrs); addWindow(attrs) })
+	return map[int64]resource.StateUpgrader{0: fromV0[0], 1: upgradeFromV0(addWindow)[0]}
 }

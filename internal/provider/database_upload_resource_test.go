@@ -19,8 +19,8 @@ import (
 	"github.com/aura-terraform/terraform-provider-aura/internal/aura"
 )
 
-// Public traffic off refuses an upload into an instance of that region with an error naming the
-// configuration and the setting; turned back on, the same upload succeeds.
+// Public traffic off refuses an upload into an instance of that region, before the undo snapshot, with an error
+// naming the configuration and open_public_traffic; turned back on, the same upload succeeds.
 func TestAccDatabaseUpload_gatedByPublicTraffic(t *testing.T) {
 	needsEmulator(t)
 	dir := t.TempDir()
@@ -69,11 +69,13 @@ resource "aura_database_upload" "test" {
 		Steps: []resource.TestStep{
 			{Config: base + network(false)},
 			{
+				PreConfig:   func() { resetStats(t) },
 				Config:      base + network(false) + upload,
-				ExpectError: wrapped("public traffic is disabled", "(aws us-east-1 enterprise-db) has public_traffic_enabled = false", "Set public_traffic_enabled = true"),
+				ExpectError: wrapped("public traffic is disabled", "(aws us-east-1 enterprise-db) has public_traffic_enabled = false", "Set open_public_traffic = true", "Nothing was uploaded"),
 			},
 			{
-				Config: base + network(true) + upload,
+				PreConfig: func() { expectActs(t, "the refused upload", acts{}) },
+				Config:    base + network(true) + upload,
 				Check: func(s *terraform.State) error {
 					if stateAttr(s, "aura_database_upload.test", "uploaded_at") == "" {
 						return fmt.Errorf("upload not recorded")

@@ -1,0 +1,504 @@
+package provider
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+
+	"github.com/aura-terraform/terraform-provider-aura/internal/aura"
+	"github.com/aura-terraform/terraform-provider-aura/internal/emulator"
+)
+
+// windowScene is an emulator of its own (its network access configurations meet no other test's), with
+// running professional-db instances in aws us-east-1 that hold dataset Y, and on disk an export of dataset X.
+type windowScene struct {
+	t         *testing.T
+	e         *emulator.Emulator
+	c         *aura.Client
+	instances []string
+	file      string // a .backup of dataset X
+	x         string // sha256 of dataset X
+}
+
+const windowConfigRoute = "/v1/tenants/{tenantId}/network-access-configurations/{configId}"
+
+func newWindowScene(t *testing.T, instances int, transition time.Duration) *windowScene {
+	t.Helper()
+	e, c := slowEmulator(t, transition)
+	s := &windowScene{t: t, e: e, c: c}
+	ctx := context.Background()
+	for i := 0; i < instances; i++ {
+		in, err := c.CreateInstance(ctx, aura.CreateInstanceRequest{Name: fmt.Sprintf("window-%d", i), TenantID: e.TenantID(),
+			Type: "professional-db", Version: "5", CloudProvider: "aws", Region: "us-east-1", Memory: "2GB"})
+		if err == nil {
+			_, err = c.WaitForInstance(ctx, in.ID, "running")
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		s.instances = append(s.instances, in.ID)
+	}
+	s.x = s.putData(s.instances[0], map[string]any{"dataset": "X"})
+	snap, err := c.CreateSnapshot(ctx, s.instances[0])
+	if err == nil {
+		_, err = c.WaitForSnapshot(ctx, s.instances[0], snap)
+	}
+	var x *aura.Export
+	if err == nil {
+		x, err = c.ExportSnapshot(ctx, s.instances[0], snap)
+	}
+	s.file = filepath.Join(t.TempDir(), "x.backup")
+	if err == nil {
+		err = c.Download(ctx, x, s.file)
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, id := range s.instances {
+		s.putData(id, map[string]any{"dataset": "Y"})
+	}
+	return s
+}
+
+func (s *windowScene) putData(id string, v any) string {
+	var out struct{ SHA256 string }
+	slowControl(s.t, s.e, "PUT", "/_emulator/instances/"+id+"/data", v, &out)
+	return out.SHA256
+}
+
+func (s *windowScene) dataSHA(id string) string {
+	var out struct{ SHA256 string }
+	slowControl(s.t, s.e, "GET", "/_emulator/instances/"+id+"/data", nil, &out)
+	return out.SHA256
+}
+
+// network is the provider block and a configuration that turns public traffic off in the instances' region,
+// for another tier than theirs: any tier's configuration closes the region to uploads.
+func (s *windowScene) network() string {
+	return providerBlock(s.e) + `
+resource "aura_network_access_configuration" "private" {
+  cloud_provider         = "aws"
+  region                 = "us-east-1"
+  type                   = "enterprise-db"
+  private_connectivity   = true
+  public_traffic_enabled = false
+}
+`
+}
+
+// upload is an aura_database_upload of file into instance number i, with the given extra lines.
+func (s *windowScene) upload(i int, file, extra string) string {
+	return fmt.Sprintf(`
+resource "aura_database_upload" "u%d" {
+  instance_id       = %q
+  source_path       = %q
+  confirm_overwrite = true
+  depends_on        = [aura_network_access_configuration.private]
+  %s
+}
+`, i, s.instances[i], file, extra)
+}
+
+// configuration is the one network access configuration of the scene, as the API reports it.
+func (s *windowScene) configuration() aura.NetworkAccess {
+	s.t.Helper()
+	list, err := s.c.ListNetworkAccess(context.Background(), s.e.TenantID())
+	if err != nil || len(list) != 1 {
+		s.t.Fatalf("network access configurations: %v, %v", list, err)
+	}
+	return list[0]
+}
+
+// expectClosed fails unless the configuration is back as configured: public traffic off, ready.
+func (s *windowScene) expectClosed(when string) {
+	s.t.Helper()
+	if n := s.configuration(); n.PublicTrafficEnabled || n.Status != "ready" {
+		s.t.Fatalf("%s: configuration %s has public_traffic_enabled = %t, status %s; want false, ready", when, n.ID, n.PublicTrafficEnabled, n.Status)
+	}
+}
+
+func (s *windowScene) resetStats() { slowControl(s.t, s.e, "DELETE", "/_emulator/stats", nil, nil) }
+
+func (s *windowScene) requests(method, route string) map[int]int {
+	s.t.Helper()
+	return requestsAt(s.t, s.e.BaseURL(), method, route)
+}
+
+// requestsAt counts the requests of one method and route an emulator received since its last statistics
+// reset, by the status answered.
+func requestsAt(t *testing.T, base, method, route string) map[int]int {
+	t.Helper()
+	res, err := http.Get(base + "/_emulator/stats")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	var st struct {
+		Requests []struct {
+			Method, Route string
+			Status, Count int
+		}
+	}
+	if err := json.NewDecoder(res.Body).Decode(&st); err != nil {
+		t.Fatal(err)
+	}
+	out := map[int]int{}
+	for _, r := range st.Requests {
+		if r.Method == method && r.Route == route {
+			out[r.Status] += r.Count
+		}
+	}
+	return out
+}
+
+// expectRequests fails unless the PATCHes of the configuration and the uploads since the last reset are as
+// many as wanted, each answered 202.
+func (s *windowScene) expectRequests(when string, patches, uploads int) {
+	s.t.Helper()
+	p, u := s.requests("PATCH", windowConfigRoute), s.requests("POST", "/v1/instances/{id}/upload")
+	s.t.Logf("%s: configuration PATCHes by status %v, uploads by status %v", when, p, u)
+	if p[202] != patches || len(p) > min(patches, 1) || u[202] != uploads || len(u) > min(uploads, 1) {
+		s.t.Fatalf("%s: configuration PATCHes by status %v, uploads by status %v; want %d and %d, all 202", when, p, u, patches, uploads)
+	}
+}
+
+// planEmpty fails unless a plan shows no change at all, the network access configuration's included.
+func planEmpty(t *testing.T, w *cliWorkdir, when string) {
+	t.Helper()
+	if out, code := w.run("plan", "-detailed-exitcode"); code != 0 {
+		t.Fatalf("%s: plan exited %d:\n%s", when, code, out)
+	}
+}
+
+// open_public_traffic: the plan says public traffic will be turned on and names the configuration; the apply
+// turns it on (one PATCH), uploads once, turns it off (one PATCH); the data is the file's; the configuration is
+// as configured, and the next plan, the configuration's included, is empty.
+func TestAccDatabaseUpload_openPublicTrafficOpensUploadsAndCloses(t *testing.T) {
+	needsEmulator(t)
+	s := newWindowScene(t, 1, 300*time.Millisecond)
+	w := newCLIWorkdir(t, s.network())
+	t.Cleanup(func() { w.run("destroy") })
+	w.must("apply")
+	n := s.configuration()
+	w.write(s.network() + s.upload(0, s.file, "open_public_traffic = true"))
+	contains(t, "plan of the upload", w.must("plan"), []string{"This apply overwrites instance data",
+		"Public traffic will be turned on for the upload (open_public_traffic): network access configuration " + n.ID +
+			" (aws us-east-1 enterprise-db) has public_traffic_enabled = false; the apply turns it on, waits until the configuration is ready, uploads, and turns it off again"})
+	s.resetStats()
+	w.must("apply")
+	s.expectRequests("apply with open_public_traffic", 2, 1)
+	s.expectClosed("after the upload")
+	if got := s.dataSHA(s.instances[0]); got != s.x {
+		t.Fatalf("data %s after the upload, want X %s", got, s.x)
+	}
+	planEmpty(t, w, "after the upload")
+}
+
+// Two uploads into one region in one apply share one opening: one PATCH turns public traffic on, one turns it
+// off after the last upload. The emulator staggers them so that the first upload is done while the second
+// is still being sent: u0 skips the undo snapshot and its upload takes 1 s; u1's snapshot request takes 0.5 s
+// and its upload 2 s. Had each upload opened for itself, u1 would find public traffic on, send its file, and
+// have it refused once u0 turned public traffic off again.
+func TestAccDatabaseUpload_openPublicTrafficTwoUploadsShareOneWindow(t *testing.T) {
+	needsEmulator(t)
+	s := newWindowScene(t, 2, 300*time.Millisecond)
+	w := newCLIWorkdir(t, s.network())
+	t.Cleanup(func() { w.run("destroy") })
+	w.must("apply")
+	w.write(s.network() + s.upload(0, s.file, "open_public_traffic = true\n  backup_before = false") + s.upload(1, s.file, "open_public_traffic = true"))
+	for _, f := range []map[string]any{
+		{"method": "POST", "path": "/snapshots$", "delay": "500ms", "count": 1},
+		{"method": "POST", "path": "/upload$", "delay": "1s", "count": 1},
+		{"method": "POST", "path": "/upload$", "delay": "2s", "count": 1},
+	} {
+		slowControl(t, s.e, "POST", "/_emulator/faults", f, nil)
+	}
+	s.resetStats()
+	w.must("apply")
+	s.expectRequests("two uploads in one apply", 2, 2)
+	s.expectClosed("after both uploads")
+	for _, id := range s.instances {
+		if got := s.dataSHA(id); got != s.x {
+			t.Fatalf("instance %s holds %s after the upload, want X %s", id, got, s.x)
+		}
+	}
+	planEmpty(t, w, "after both uploads")
+}
+
+// An upload that fails is followed by turning public traffic off again: one refused in the middle of the
+// transfer (the emulator answers 413) fails the apply, and a corrupt file that Aura accepts and fails to
+// load leaves status "failed"; after each the configuration is as configured.
+func TestAccDatabaseUpload_openPublicTrafficClosedWhenTheUploadFails(t *testing.T) {
+	needsEmulator(t)
+	s := newWindowScene(t, 1, 300*time.Millisecond)
+	w := newCLIWorkdir(t, s.network())
+	t.Cleanup(func() { w.run("destroy") })
+	w.must("apply")
+	slowControl(t, s.e, "POST", "/_emulator/faults", map[string]any{"method": "POST", "path": "/upload$", "status": 413, "count": 1}, nil)
+	w.write(s.network() + s.upload(0, s.file, "open_public_traffic = true"))
+	s.resetStats()
+	out, code := w.run("apply")
+	contains(t, "apply of an upload refused midway", out, []string{"Uploading the backup file failed", "413"}, "Public traffic left enabled")
+	if code == 0 {
+		t.Fatal("an upload refused midway applied")
+	}
+	if p, u := s.requests("PATCH", windowConfigRoute), s.requests("POST", "/v1/instances/{id}/upload"); p[202] != 2 || len(p) != 1 || u[413] != 1 || len(u) != 1 {
+		t.Fatalf("configuration PATCHes by status %v, uploads by status %v; want 2 PATCHes (202) and one upload (413)", p, u)
+	}
+	s.expectClosed("after the refused upload")
+	if got := s.dataSHA(s.instances[0]); got == s.x {
+		t.Fatal("the refused upload loaded data")
+	}
+	out, code = w.run("plan", "-detailed-exitcode")
+	contains(t, "plan after the refused upload", out, []string{"aura_database_upload.u0 will be created"}, "aura_network_access_configuration.private will be updated")
+	if code != 2 {
+		t.Fatalf("plan after the refused upload exited %d", code)
+	}
+
+	corrupt := writeFile(t, "corrupt.backup", "not a backup")
+	w.write(s.network() + s.upload(0, corrupt, "open_public_traffic = true"))
+	s.resetStats()
+	out = w.must("apply")
+	contains(t, "apply of a corrupt file", out, []string{"The upload failed in Aura", "loading failed"})
+	s.expectRequests("apply of a corrupt file", 2, 1)
+	s.expectClosed("after the corrupt file")
+	planEmpty(t, w, "after the corrupt file")
+}
+
+// The resource's timeout ending while public traffic is being turned on fails the apply, sends no upload, and
+// still turns public traffic off again, on a context the timeout does not end.
+func TestAccDatabaseUpload_openPublicTrafficClosedWhenTheTimeoutEnds(t *testing.T) {
+	needsEmulator(t)
+	s := newWindowScene(t, 1, 3*time.Second) // each update of the configuration takes 3 s
+	w := newCLIWorkdir(t, s.network())
+	t.Cleanup(func() { w.run("destroy") })
+	w.must("apply")
+	w.write(s.network() + s.upload(0, s.file, `open_public_traffic = true
+  backup_before       = false
+  timeouts            = { create = "1s" }`))
+	s.resetStats()
+	out, code := w.run("apply")
+	contains(t, "apply whose timeout ends while opening", out, []string{"Turning on public traffic for the upload failed", "did not become ready in time", "Nothing was uploaded"}, "Public traffic left enabled")
+	if code == 0 {
+		t.Fatal("the apply succeeded")
+	}
+	s.expectRequests("apply whose timeout ends while opening", 2, 0)
+	s.expectClosed("after the timeout")
+}
+
+// A failed restore is never silent. Here Aura refuses the PATCH that turns public traffic off: the upload was
+// accepted, so it stays in state (an error would taint it and the next apply would upload again), and a warning
+// says what is left open and how to close it. The configuration's next plan shows it, and an apply closes it.
+func TestAccDatabaseUpload_openPublicTrafficFailedRestoreIsReported(t *testing.T) {
+	needsEmulator(t)
+	s := newWindowScene(t, 1, 300*time.Millisecond)
+	w := newCLIWorkdir(t, s.network())
+	t.Cleanup(func() { w.run("destroy") })
+	w.must("apply")
+	n := s.configuration()
+	slowControl(t, s.e, "POST", "/_emulator/faults", map[string]any{"method": "PATCH", "path": "/network-access-configurations/", "status": 409, "after": 1, "count": 1}, nil)
+	w.write(s.network() + s.upload(0, s.file, "open_public_traffic = true"))
+	out := w.must("apply")
+	contains(t, "apply whose restore fails", out, []string{"Public traffic left enabled after the upload", "The upload was accepted and is recorded; it is not sent again",
+		"public traffic is still enabled in network access configuration " + n.ID + " (aws us-east-1 enterprise-db) of tenant " + s.e.TenantID(),
+		"run terraform apply", "\"Disable public traffic\"", `{"public_traffic_enabled": false}`})
+	if got := s.configuration(); !got.PublicTrafficEnabled {
+		t.Fatal("the emulator's fault did not leave public traffic on; the test proves nothing")
+	}
+	out, code := w.run("plan", "-detailed-exitcode")
+	contains(t, "plan after the failed restore", out, []string{"aura_network_access_configuration.private will be updated in-place", "public_traffic_enabled = true -> false"}, "aura_database_upload.u0 must be replaced")
+	if code != 2 {
+		t.Fatalf("plan after the failed restore exited %d", code)
+	}
+	w.must("apply")
+	s.expectClosed("after the apply that closes it")
+	planEmpty(t, w, "after the apply that closes it")
+}
+
+// Without open_public_traffic the plan warns, and the apply refuses before anything is sent (no undo snapshot,
+// no upload), naming the configuration and open_public_traffic as the remedy.
+func TestAccDatabaseUpload_publicTrafficOffRefusedWithoutTheFlag(t *testing.T) {
+	needsEmulator(t)
+	s := newWindowScene(t, 1, 300*time.Millisecond)
+	w := newCLIWorkdir(t, s.network())
+	t.Cleanup(func() { w.run("destroy") })
+	w.must("apply")
+	n := s.configuration()
+	w.write(s.network() + s.upload(0, s.file, ""))
+	refusal := "Uploads into instance " + s.instances[0] + " are refused because network access configuration " + n.ID +
+		" (aws us-east-1 enterprise-db) has public_traffic_enabled = false. Set open_public_traffic = true on this aura_database_upload"
+	contains(t, "plan", w.must("plan"), []string{"This upload will be refused unless public traffic is enabled first", refusal})
+	s.resetStats()
+	out, code := w.run("apply")
+	contains(t, "apply", out, []string{"Upload refused: public traffic is disabled", refusal, "Nothing was uploaded."})
+	if code == 0 {
+		t.Fatal("the apply succeeded")
+	}
+	if a := countActsAt(t, s.e.BaseURL()); a != (acts{}) || len(s.requests("PATCH", windowConfigRoute)) != 0 {
+		t.Fatalf("a refused upload sent %+v and PATCHes %v", a, s.requests("PATCH", windowConfigRoute))
+	}
+}
+
+// State written before open_public_traffic (schema version 1) reads back as false with no diff, refreshed or
+// not, and is written as version 2.
+func TestAccDatabaseUpload_stateFromVersion1PlansNothing(t *testing.T) {
+	needsEmulator(t)
+	s := newWindowScene(t, 1, 300*time.Millisecond)
+	w := newCLIWorkdir(t, providerBlock(s.e)+fmt.Sprintf(`
+resource "aura_database_upload" "u" {
+  instance_id       = %q
+  source_path       = %q
+  confirm_overwrite = true
+}
+`, s.instances[0], s.file))
+	t.Cleanup(func() { w.run("destroy") })
+	w.must("apply")
+	file := filepath.Join(w.dir, "terraform.tfstate")
+	rewriteUploadState(t, file, func(inst map[string]any) {
+		inst["schema_version"] = 1
+		delete(inst["attributes"].(map[string]any), "open_public_traffic")
+	})
+	s.resetStats()
+	for _, args := range [][]string{{"plan", "-refresh=false", "-detailed-exitcode"}, {"plan", "-detailed-exitcode"}} {
+		if out, code := w.run(args...); code != 0 {
+			t.Fatalf("terraform %v on version 1 state exited %d:\n%s", args, code, out)
+		}
+	}
+	w.must("apply", "-refresh-only")
+	rewriteUploadState(t, file, func(inst map[string]any) {
+		if v, open := inst["schema_version"], inst["attributes"].(map[string]any)["open_public_traffic"]; v != float64(2) || open != false {
+			t.Errorf("after a refresh: schema_version %v, open_public_traffic %v; want 2, false", v, open)
+		}
+	})
+	if a := countActsAt(t, s.e.BaseURL()); a != (acts{}) {
+		t.Fatalf("plans and a refresh of upgraded state sent %+v", a)
+	}
+}
+
+// rewriteUploadState hands edit the state of the one aura_database_upload in a state file, and writes it back.
+func rewriteUploadState(t *testing.T, file string, edit func(instance map[string]any)) {
+	t.Helper()
+	raw, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var st map[string]any
+	if err := json.Unmarshal(raw, &st); err != nil {
+		t.Fatal(err)
+	}
+	found := false
+	for _, r := range st["resources"].([]any) {
+		if r := r.(map[string]any); r["type"] == "aura_database_upload" {
+			edit(r["instances"].([]any)[0].(map[string]any))
+			found = true
+		}
+	}
+	if !found {
+		t.Fatal("no aura_database_upload in state")
+	}
+	if raw, err = json.MarshalIndent(st, "", "  "); err == nil {
+		err = os.WriteFile(file, raw, 0o600)
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+// The registry on its own: a second upload that joins while the window is open uses it and the last one out
+// closes it; a close that fails stays this process's to close, and the next upload's close does it.
+func TestTrafficWindows_lastOutClosesAndAFailedCloseIsRetried(t *testing.T) {
+	e, c := slowEmulator(t, 100*time.Millisecond)
+	ctx := context.Background()
+	n, err := c.CreateNetworkAccess(ctx, e.TenantID(), aura.CreateNetworkAccessRequest{CloudProvider: "azure", Region: "uksouth",
+		Type: "professional-db", PrivateConnectivity: true, PublicTrafficEnabled: false, AllowedPrincipals: []string{}})
+	if err == nil {
+		n, err = c.WaitForNetworkAccess(ctx, e.TenantID(), n.ID)
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	pd := &providerData{client: c, tenantID: e.TenantID()}
+	public := func() bool {
+		t.Helper()
+		got, err := c.GetNetworkAccess(ctx, e.TenantID(), n.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return got.PublicTrafficEnabled
+	}
+	patches := func() int {
+		t.Helper()
+		total := 0
+		for _, count := range requestsAt(t, e.BaseURL(), "PATCH", windowConfigRoute) {
+			total += count
+		}
+		return total
+	}
+	first, second := pd.joinWindows([]aura.NetworkAccess{*n}), pd.joinWindows([]aura.NetworkAccess{*n})
+	if err := first.open(ctx); err != nil || !public() {
+		t.Fatalf("opening: %v, public %t", err, public())
+	}
+	if err := second.open(ctx); err != nil || patches() != 1 {
+		t.Fatalf("second opening: %v after %d PATCHes, want one", err, patches())
+	}
+	if err := first.leave(ctx); err != nil || !public() {
+		t.Fatalf("the first out closed the window the second holds: %v, public %t", err, public())
+	}
+	if err := second.leave(ctx); err != nil || public() || patches() != 2 {
+		t.Fatalf("the last out: %v, public %t after %d PATCHes; want closed after 2", err, public(), patches())
+	}
+
+	third := pd.joinWindows([]aura.NetworkAccess{*n})
+	if err := third.open(ctx); err != nil {
+		t.Fatal(err)
+	}
+	slowControl(t, e, "POST", "/_emulator/faults", map[string]any{"method": "PATCH", "path": "/network-access-configurations/", "status": 409, "count": 1}, nil)
+	if err := third.leave(ctx); err == nil || !public() || !strings.Contains(err.Error(), "public traffic is still enabled in network access configuration "+n.ID) {
+		t.Fatalf("a refused close: %v, public %t", err, public())
+	}
+	fourth := pd.joinWindows([]aura.NetworkAccess{*n})
+	if err := fourth.open(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if err := fourth.leave(ctx); err != nil || public() {
+		t.Fatalf("the next upload's close: %v, public %t", err, public())
+	}
+}
+
+// The docs' example of the window (examples/resources/aura_database_upload/public-traffic-window.tf) applies,
+// on an emulator of its own since it closes a region to uploads: the upload completes, the configuration is as
+// configured, and the next plan is empty.
+func TestAccDatabaseUpload_publicTrafficWindowExample(t *testing.T) {
+	needsEmulator(t)
+	raw, err := os.ReadFile("../../examples/resources/aura_database_upload/public-traffic-window.tf")
+	if err != nil {
+		t.Fatal(err)
+	}
+	e, _ := slowEmulator(t, 300*time.Millisecond)
+	config := providerBlock(e) + string(raw)
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{Config: config, ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue("aura_database_upload.private", tfjsonpath.New("status"), knownvalue.StringExact(actCompleted)),
+				statecheck.ExpectKnownValue("aura_network_access_configuration.private_only", tfjsonpath.New("public_traffic_enabled"), knownvalue.Bool(false)),
+			}},
+			{Config: config, ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}}},
+		},
+	})
+	if p := requestsAt(t, e.BaseURL(), "PATCH", windowConfigRoute); p[202] != 2 || len(p) != 1 {
+		t.Fatalf("configuration PATCHes by status %v; want 2 (on, off), all 202", p)
+	}
+}
