@@ -107,8 +107,15 @@ func (r *databaseUploadResource) ModifyPlan(ctx context.Context, req resource.Mo
 		}
 		return
 	}
-	in, err := r.data.instanceAtPlan(ctx, plan.InstanceID)
+	in, err, ok := r.data.targetAtPlan(ctx, plan.InstanceID, "instance_id", "upload", true, &resp.Diagnostics)
+	if !ok {
+		return
+	}
 	if in != nil && !plan.SourcePath.IsUnknown() {
+		if msg := fileKindMismatch(in.Type, plan.SourcePath.ValueString()); msg != "" {
+			resp.Diagnostics.AddAttributeError(path.Root("source_path"), "Wrong kind of backup file", msg)
+			return
+		}
 		if msg := importOnly(in, plan.SourcePath.ValueString()); msg != "" {
 			resp.Diagnostics.AddAttributeError(path.Root("instance_id"), importOnlyTitle, msg)
 			return
@@ -160,7 +167,9 @@ func (r *databaseUploadResource) Create(ctx context.Context, req resource.Create
 		return
 	}
 	// An unclear upload was taken if the instance is loading: then it goes into state and is waited for.
-	if err = c.Act(ctx, instanceID, func() error { return c.Upload(ctx, instanceID, source) }, "loading"); err != nil {
+	err = c.Act(ctx, instanceID, func() error { return c.Upload(ctx, instanceID, source) }, "loading")
+	r.data.seen(instanceID, nil)
+	if err != nil {
 		r.uploadError(ctx, in, err, resp)
 		return
 	}
