@@ -9,6 +9,9 @@ import (
 // ErrNotFound is what every finder returns (wrapped) when the API answers 404 with its errors envelope.
 var ErrNotFound = errors.New("not found")
 
+// ErrCredentials is what every call returns (wrapped) when Aura refuses the client id and secret.
+var ErrCredentials = errors.New("the Aura client id and secret were refused")
+
 // ErrNotSupported means the server answered a bare 404 on an extension path: this Aura API does not have it.
 var ErrNotSupported = errors.New("not exposed by this Aura API")
 

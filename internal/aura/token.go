@@ -64,7 +64,7 @@ func (t *tokenSource) renew(ctx context.Context) (string, error) {
 	if res.StatusCode != http.StatusOK {
 		apiErr := readAPIError(res, http.MethodPost, req.URL.Path)
 		if res.StatusCode == http.StatusUnauthorized {
-			return "", fmt.Errorf("the Aura client id and secret were refused; check client_id and client_secret: %w", apiErr)
+			return "", fmt.Errorf("%w; check client_id and client_secret (or AURA_CLIENT_ID and AURA_CLIENT_SECRET): %w", ErrCredentials, apiErr)
 		}
 		return "", fmt.Errorf("getting an Aura access token: %w", apiErr)
 	}

@@ -203,7 +203,8 @@ func (e *Emulator) handleDriftNetwork(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, 200, n.networkView)
 }
 
-// handleDriftTenant sets the account state Aura keeps outside the API: without billing details, creates fail.
+// handleDriftTenant sets the account state Aura keeps outside the API: without billing details, creates fail;
+// and what the tenant offers, which differs between Aura accounts (a newer one offers no version 4, for example).
 func (e *Emulator) handleDriftTenant(w http.ResponseWriter, r *http.Request) {
 	t, err := e.findTenant(r.PathValue("id"))
 	if err != nil {
@@ -211,16 +212,22 @@ func (e *Emulator) handleDriftTenant(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	var p struct {
-		BillingDetails *bool `json:"billing_details"`
+		BillingDetails *bool                    `json:"billing_details"`
+		Configurations *[]InstanceConfiguration `json:"instance_configurations"`
 	}
 	if err := decodeStrict(r, &p); err != nil {
 		writeError(w, err)
 		return
 	}
-	if p.BillingDetails == nil {
-		writeError(w, errorf(400, "missing-field", "billing_details", "Field billing_details is required."))
+	if p.BillingDetails == nil && p.Configurations == nil {
+		writeError(w, errorf(400, "missing-field", "billing_details", "Field billing_details or instance_configurations is required."))
 		return
 	}
-	t.NoBillingDetails = !*p.BillingDetails
+	if p.BillingDetails != nil {
+		t.NoBillingDetails = !*p.BillingDetails
+	}
+	if p.Configurations != nil {
+		t.Configurations = append([]InstanceConfiguration{}, *p.Configurations...)
+	}
 	writeJSON(w, 200, map[string]any{"id": t.ID, "name": t.Name, "billing_details": !t.NoBillingDetails})
 }

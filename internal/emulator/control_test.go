@@ -227,3 +227,15 @@ func TestConcurrency_noServerErrors(t *testing.T) {
 		t.Errorf("%d of 1000 concurrent requests failed or got a 5xx", bad)
 	}
 }
+
+// What a tenant offers differs between Aura accounts: the control API sets it, and creates follow it.
+func TestControl_tenantOffersWhatItIsGiven(t *testing.T) {
+	h := start(t)
+	only5 := []InstanceConfiguration{{"gcp", "europe-west1", regionName("europe-west1"), "professional-db", "8GB", "16GB", "5"}}
+	h.must(200, h.do("PATCH", "/_emulator/tenants/"+h.e.TenantID(), map[string]any{"instance_configurations": only5}))
+	if got := h.must(200, h.do("GET", "/v1/tenants/"+h.e.TenantID(), nil)).data()["instance_configurations"].([]any); len(got) != 1 {
+		t.Fatalf("the tenant offers %d configurations, want 1", len(got))
+	}
+	h.must(400, h.do("POST", "/v1/instances", instanceBody(h.e.TenantID(), "professional-db", "4", nil)))
+	h.must(202, h.do("POST", "/v1/instances", instanceBody(h.e.TenantID(), "professional-db", "5", nil)))
+}

@@ -151,7 +151,7 @@ func (pd *providerData) instanceAtPlan(ctx context.Context, id types.String) (*a
 	}
 	ctx, cancel := context.WithTimeout(ctx, planReadTimeout)
 	defer cancel()
-	return pd.client.GetInstance(ctx, id.ValueString())
+	return pd.instanceRead(ctx, id.ValueString())
 }
 
 // describe names an instance for a plan warning: its id, name and type, or what is known of it.
@@ -165,20 +165,6 @@ func describe(id types.String, in *aura.Instance, err error) string {
 		return fmt.Sprintf("instance %s (not readable now: %v)", id.ValueString(), err)
 	}
 	return "instance " + id.ValueString()
-}
-
-// snapshotOf describes a snapshot for a plan warning and says since when writes are lost, when it can tell.
-func (pd *providerData) snapshotOf(ctx context.Context, instanceID, snapshotID types.String) (desc, since string) {
-	if pd == nil || snapshotID.IsNull() || snapshotID.IsUnknown() || instanceID.IsUnknown() {
-		return describeSnapshot(snapshotID, nil)
-	}
-	ctx, cancel := context.WithTimeout(ctx, planReadTimeout)
-	defer cancel()
-	s, err := pd.client.GetSnapshot(ctx, instanceID.ValueString(), snapshotID.ValueString())
-	if err != nil {
-		return describeSnapshot(snapshotID, err)
-	}
-	return describeSnapshotRead(s), s.Timestamp
 }
 
 // describeSnapshot words a snapshot that was not read: none named, not known yet, or not readable (err).

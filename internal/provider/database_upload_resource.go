@@ -120,8 +120,15 @@ func (r *databaseUploadResource) ModifyPlan(ctx context.Context, req resource.Mo
 		}
 		return
 	}
-	in, err := r.data.instanceAtPlan(ctx, plan.InstanceID)
+	in, err, ok := r.data.targetAtPlan(ctx, plan.InstanceID, "instance_id", "upload", true, &resp.Diagnostics)
+	if !ok {
+		return
+	}
 	if in != nil && !plan.SourcePath.IsUnknown() {
+		if msg := fileKindMismatch(in.Type, plan.SourcePath.ValueString()); msg != "" {
+			resp.Diagnostics.AddAttributeError(path.Root("source_path"), "Wrong kind of backup file", msg)
+			return
+		}
 		if msg := importOnly(in, plan.SourcePath.ValueString()); msg != "" {
 			resp.Diagnostics.AddAttributeError(path.Root("instance_id"), importOnlyTitle, msg)
 			return
@@ -184,6 +191,7 @@ func (r *databaseUploadResource) Create(ctx context.Context, req resource.Create
 	}
 	// An unclear upload was taken if the instance is loading: then it goes into state and is waited for.
 	err = c.Act(ctx, instanceID, func() error { return c.Upload(ctx, instanceID, source) }, "loading")
+	r.data.seen(instanceID, nil)
 	// The file has been sent or will not be: public traffic is needed no longer.
 	leaveWindow(ctx, window, err == nil, &resp.Diagnostics)
 	if err != nil {

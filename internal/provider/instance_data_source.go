@@ -83,6 +83,7 @@ func (d *instanceDataSource) Read(ctx context.Context, req datasource.ReadReques
 		return
 	}
 	m.fromAPI(in)
+	d.data.seen(in.ID, in)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
 }
 

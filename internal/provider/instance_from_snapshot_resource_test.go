@@ -3,7 +3,6 @@ package provider
 import (
 	"context"
 	"fmt"
-	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -196,7 +195,7 @@ resource "aura_instance_from_snapshot" "clone" {
   source_snapshot_id = %q
 }
 `, created.ID, diff),
-				ExpectError: regexp.MustCompile(`(?s)not exportable.*differential snapshots are never exportable`),
+				ExpectError: wrapped("not exportable", "differential snapshots are never exportable"),
 			},
 		},
 	})

@@ -111,16 +111,16 @@ func instanceSchema(ctx context.Context, clone bool) schema.Schema {
 			},
 			"type": schema.StringAttribute{
 				Required: true, MarkdownDescription: "Instance type: one of `" + strings.Join(instanceTypes, "`, `") + "`. Changing it forces replacement.",
-				Validators: []validator.String{stringvalidator.OneOf(instanceTypes...)}, PlanModifiers: replace,
+				Validators: []validator.String{oneOfValues(instanceTypes...)}, PlanModifiers: replace,
 			},
 			"version": schema.StringAttribute{
 				Optional: true, Computed: true, Default: stringdefault.StaticString("5"),
 				MarkdownDescription: "Neo4j major version, `4` or `5`. Default `5`. The API never returns it, so the configured value is kept. Changing it forces replacement.",
-				Validators:          []validator.String{stringvalidator.OneOf(versions...)}, PlanModifiers: replace,
+				Validators:          []validator.String{oneOfValues(versions...)}, PlanModifiers: replace,
 			},
 			"cloud_provider": schema.StringAttribute{
 				Required: true, MarkdownDescription: "Cloud provider: one of `gcp`, `aws`, `azure`. Changing it forces replacement.",
-				Validators: []validator.String{stringvalidator.OneOf(cloudProviders...)}, PlanModifiers: replace,
+				Validators: []validator.String{oneOfValues(cloudProviders...)}, PlanModifiers: replace,
 			},
 			"region": schema.StringAttribute{
 				Required: true, MarkdownDescription: "Cloud region, such as `europe-west1`. Changing it forces replacement.",
@@ -128,12 +128,12 @@ func instanceSchema(ctx context.Context, clone bool) schema.Schema {
 			},
 			"memory": schema.StringAttribute{
 				Required: true, MarkdownDescription: "Memory size: one of `" + strings.Join(memorySizes, "`, `") + "`. Updates in place (the instance is `updating` meanwhile).",
-				Validators: []validator.String{stringvalidator.OneOf(memorySizes...)},
+				Validators: []validator.String{oneOfValues(memorySizes...)},
 			},
 			"storage": schema.StringAttribute{
 				Optional: true, Computed: true,
 				MarkdownDescription: "Storage size: one of `" + strings.Join(storageSizes, "`, `") + "`. Default: what the tenant offers with `memory`. Updates in place. Not for `free-db`.",
-				Validators:          []validator.String{stringvalidator.OneOf(storageSizes...)},
+				Validators:          []validator.String{oneOfValues(storageSizes...)},
 				PlanModifiers:       []planmodifier.String{storageFollowsMemory{}},
 			},
 			"vector_optimized": schema.BoolAttribute{
@@ -153,7 +153,7 @@ func instanceSchema(ctx context.Context, clone bool) schema.Schema {
 			"cdc_enrichment_mode": schema.StringAttribute{
 				Optional: true, Computed: true,
 				MarkdownDescription: "Change data capture mode: `OFF`, `DIFF` or `FULL`; `business-critical` and `enterprise-db` only. Set after the instance is running; updates in place.",
-				Validators:          []validator.String{stringvalidator.OneOf(cdcModes...)},
+				Validators:          []validator.String{oneOfValues(cdcModes...)},
 				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
 			},
 			"secondaries_count": schema.Int64Attribute{

@@ -231,6 +231,7 @@ func (r *instanceResource) Read(ctx context.Context, req resource.ReadRequest, r
 		return
 	}
 	state.fromAPI(in)
+	r.data.seen(in.ID, in) // the plans of this refresh need not read it again
 	r.set(ctx, &resp.State, state, &resp.Diagnostics)
 }
 
@@ -242,6 +243,7 @@ func (r *instanceResource) Update(ctx context.Context, req resource.UpdateReques
 	}
 	ctx, cancel := withTimeout(ctx, plan.Timeouts.Update, defaultUpdateTimeout, &resp.Diagnostics)
 	defer cancel()
+	r.data.seen(state.ID.ValueString(), nil) // the plans of acts that follow in this apply read it afresh
 	in, err := r.data.client.GetInstance(ctx, state.ID.ValueString())
 	if err == nil && in.Status != "running" && in.Status != "paused" {
 		in, err = r.data.client.WaitForInstance(ctx, in.ID, "running", "paused")
@@ -279,6 +281,7 @@ func (r *instanceResource) Delete(ctx context.Context, req resource.DeleteReques
 	ctx, cancel := withTimeout(ctx, state.Timeouts.Delete, defaultDeleteTimeout, &resp.Diagnostics)
 	defer cancel()
 	id := state.ID.ValueString()
+	r.data.seen(id, nil)
 	if err := r.data.client.DeleteInstance(ctx, id); err != nil {
 		resp.Diagnostics.AddError("Deleting the Aura instance failed", err.Error())
 		return
@@ -319,36 +322,51 @@ func (r *instanceResource) ImportState(ctx context.Context, req resource.ImportS
 	resp.Diagnostics.Append(resp.Private.SetKey(ctx, importedKey, []byte("true"))...)
 }
 
-// ModifyPlan announces the data copy of a clone being created, and says when a changed source copies
-// nothing.
+// ModifyPlan checks a new or resized instance against what the tenant offers, records the paused setting it
+// plans for the acts planned on it, and, for a clone, checks the source and announces the data copy (or says
+// when a changed source copies nothing).
 func (r *instanceResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
-	if !r.clone {
-		return
-	}
-	if !actPlanned(ctx, req, &resp.Diagnostics) && !r.replacing(ctx, req, &resp.Diagnostics) {
-		warnUnactedChanges(ctx, req, resp, "data copy", "source_instance_id", "source_snapshot_id")
+	if req.Plan.Raw.IsNull() || r.data == nil {
 		return
 	}
 	plan := r.get(ctx, req.Plan, &resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	// A replacement destroys the clone first: a source that can no longer be copied must stop it at plan. The
-	// reads of the check also word the warning.
-	var source *aura.Instance
-	snapshot, _ := describeSnapshot(plan.SourceSnapshotID, nil)
-	if r.data != nil && !plan.SourceInstanceID.IsUnknown() && !plan.SourceSnapshotID.IsUnknown() {
-		readCtx, cancel := context.WithTimeout(ctx, planReadTimeout)
-		defer cancel()
-		in, s, ok := r.data.checkCloneSource(readCtx, plan.SourceInstanceID.ValueString(), plan.SourceSnapshotID.ValueString(), &resp.Diagnostics)
-		if !ok {
+	replacing := r.replacing(ctx, req, &resp.Diagnostics)
+	if !req.State.Raw.IsNull() && !plan.ID.IsUnknown() && !plan.Paused.IsUnknown() {
+		r.data.plansPaused(plan.ID.ValueString(), plan.Paused.ValueBool())
+	}
+	if req.State.Raw.IsNull() || replacing || len(changedAttrs(ctx, req, &resp.Diagnostics, "memory", "storage")) > 0 {
+		if r.data.checkOffered(ctx, &plan.instanceModel, &resp.Diagnostics); resp.Diagnostics.HasError() {
 			return
 		}
-		source, snapshot = in, describeSnapshotRead(s)
 	}
-	var err error
-	if source == nil {
-		source, err = r.data.instanceAtPlan(ctx, plan.SourceInstanceID)
+	if !r.clone {
+		return
+	}
+	if !actPlanned(ctx, req, &resp.Diagnostics) && !replacing {
+		warnUnactedChanges(ctx, req, resp, "data copy", "source_instance_id", "source_snapshot_id")
+		return
+	}
+	// A replacement destroys the clone first: a source that can no longer be copied must stop it at plan. The
+	// reads of the check also word the warning.
+	act := "copy into a new instance"
+	if plan.SourceSnapshotID.IsNull() {
+		act = "snapshot for a new instance" // Aura snapshots the source first: it must be running
+	}
+	source, err, ok := r.data.targetAtPlan(ctx, plan.SourceInstanceID, "source_instance_id", act, plan.SourceSnapshotID.IsNull(), &resp.Diagnostics)
+	if !ok || !compatibleAtPlan(source, plan.Type, plan.Storage, "type", "storage", &resp.Diagnostics) {
+		return
+	}
+	s, ok := r.data.snapshotAtPlan(ctx, plan.SourceInstanceID, plan.SourceSnapshotID, forClone, path.Root("source_snapshot_id"),
+		r.data.planUntil(ctx, plan.Timeouts.Create, &resp.Diagnostics), &resp.Diagnostics)
+	if !ok {
+		return
+	}
+	snapshot, _ := describeSnapshot(plan.SourceSnapshotID, nil)
+	if s != nil {
+		snapshot = fmt.Sprintf("%s, the state of %s", describeSnapshotRead(s), r.data.takenAgo(s))
 	}
 	resp.Diagnostics.AddWarning("This apply copies instance data into a new instance",
 		fmt.Sprintf("The apply creates instance %q with the data of %s (source %s). The copy is made once: later changes of the source settings copy nothing.",

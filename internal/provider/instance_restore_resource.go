@@ -97,18 +97,35 @@ func (r *instanceRestoreResource) ModifyPlan(ctx context.Context, req resource.M
 		return
 	}
 	method := plan.method()
-	in, err := r.data.instanceAtPlan(ctx, plan.InstanceID)
-	if in != nil && freeUndoWouldEvict(in.Type, method, plan.BackupBefore, &resp.Diagnostics) {
+	in, err, ok := r.data.targetAtPlan(ctx, plan.InstanceID, "instance_id", method, true, &resp.Diagnostics)
+	if !ok || in != nil && freeUndoWouldEvict(in.Type, method, plan.BackupBefore, &resp.Diagnostics) {
 		return
 	}
-	target := describe(plan.InstanceID, in, err)
-	snapshot, since := r.data.snapshotOf(ctx, plan.source(), plan.SnapshotID)
+	if !plan.source().Equal(plan.InstanceID) && in != nil {
+		// Without a snapshot, Aura takes a fresh one of the source: that source must be running too.
+		source, _, ok := r.data.targetAtPlan(ctx, plan.source(), "source_instance_id", "snapshot for an overwrite", plan.SnapshotID.IsNull(), &resp.Diagnostics)
+		if !ok || !compatibleAtPlan(source, types.StringValue(in.Type), types.StringPointerValue(in.Storage), "instance_id", "instance_id", &resp.Diagnostics) {
+			return
+		}
+	}
+	use := forOverwrite
+	if method == "restore" {
+		use = forRestore
+	}
+	s, ok := r.data.snapshotAtPlan(ctx, plan.source(), plan.SnapshotID, use, path.Root("snapshot_id"), r.data.planUntil(ctx, plan.Timeouts.Create, &resp.Diagnostics), &resp.Diagnostics)
+	if !ok {
+		return
+	}
+	snapshot, since := describeSnapshot(plan.SnapshotID, nil)
+	if s != nil {
+		snapshot, since = describeSnapshotRead(s), r.data.takenAgo(s)
+	}
 	lost := "All data of the target now is lost: it becomes the source's data as of " + since + "."
 	if method == "restore" {
-		lost = "Writes since " + since + " are lost."
+		lost = "It returns to the state of " + since + ": writes since are lost."
 	}
 	resp.Diagnostics.AddWarning("This apply overwrites instance data",
-		fmt.Sprintf("The apply restores %s from %s. %s%s", target, snapshot, lost, backupNote(plan.BackupBefore)))
+		fmt.Sprintf("The apply restores %s from %s. %s%s", describe(plan.InstanceID, in, err), snapshot, lost, backupNote(plan.BackupBefore)))
 }
 
 func (r *instanceRestoreResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
@@ -152,6 +169,7 @@ func (r *instanceRestoreResource) Create(ctx context.Context, req resource.Creat
 		err = c.Act(ctx, target, func() error { return c.OverwriteInstance(ctx, target, source, snapshot) }, "overwriting")
 	}
 	r.data.snapshots.forget(target)
+	r.data.seen(target, nil)
 	if err != nil {
 		resp.Diagnostics.AddError("Starting the "+method+" failed", err.Error())
 		return

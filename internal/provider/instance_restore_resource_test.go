@@ -240,7 +240,7 @@ output "status" { value = aura_instance_restore.rollback.status }
 		t.Fatal(err)
 	}
 	contains(t, "plan of the create", out, []string{"This apply overwrites instance data", "restores instance " + prod + ` ("acc-intent-prod", professional-db)`,
-		"from snapshot " + s.SnapshotID, "taken " + s.Timestamp, "Writes since " + s.Timestamp + " are lost", "backup_snapshot_id, the undo"})
+		"from snapshot " + s.SnapshotID, "taken " + s.Timestamp, "It returns to the state of " + s.Timestamp + ", ", "m ago: writes since are lost", "backup_snapshot_id, the undo"})
 	if code != 2 {
 		t.Fatalf("plan of the create exited %d", code)
 	}

@@ -26,6 +26,7 @@ var (
 	_ resource.Resource                   = (*networkAccessConfigurationResource)(nil)
 	_ resource.ResourceWithConfigure      = (*networkAccessConfigurationResource)(nil)
 	_ resource.ResourceWithImportState    = (*networkAccessConfigurationResource)(nil)
+	_ resource.ResourceWithModifyPlan     = (*networkAccessConfigurationResource)(nil)
 	_ resource.ResourceWithValidateConfig = (*networkAccessConfigurationResource)(nil)
 )
 
@@ -59,11 +60,11 @@ func (r *networkAccessConfigurationResource) Schema(ctx context.Context, _ resou
 				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplaceIfConfigured(), stringplanmodifier.UseStateForUnknown()},
 			},
 			"cloud_provider": schema.StringAttribute{Required: true, MarkdownDescription: "`gcp`, `aws` or `azure`. Changing it forces replacement.",
-				Validators: []validator.String{stringvalidator.OneOf(cloudProviders...)}, PlanModifiers: replace},
+				Validators: []validator.String{oneOfValues(cloudProviders...)}, PlanModifiers: replace},
 			"region": schema.StringAttribute{Required: true, MarkdownDescription: "Cloud region. Changing it forces replacement.",
 				Validators: []validator.String{stringvalidator.LengthAtLeast(1)}, PlanModifiers: replace},
 			"type": schema.StringAttribute{Required: true, MarkdownDescription: "Instance type (tier) it covers: one of `" + strings.Join(instanceTypes, "`, `") + "`. Changing it forces replacement.",
-				Validators: []validator.String{stringvalidator.OneOf(instanceTypes...)}, PlanModifiers: replace},
+				Validators: []validator.String{oneOfValues(instanceTypes...)}, PlanModifiers: replace},
 			"private_connectivity": schema.BoolAttribute{Optional: true, Computed: true, Default: booldefault.StaticBool(false),
 				MarkdownDescription: "Offer a private endpoint (`endpoint_service`). Default `false`. Updates in place."},
 			"public_traffic_enabled": schema.BoolAttribute{Optional: true, Computed: true, Default: booldefault.StaticBool(true),
@@ -219,4 +220,14 @@ func (r *networkAccessConfigurationResource) ImportState(ctx context.Context, re
 	}
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("tenant_id"), tenantID)...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), id)...)
+}
+
+// ModifyPlan proves at plan that the tenant of a new configuration exists for these credentials.
+func (r *networkAccessConfigurationResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	if !req.State.Raw.IsNull() || req.Plan.Raw.IsNull() || r.data == nil {
+		return
+	}
+	var tenant types.String
+	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("tenant_id"), &tenant)...)
+	r.data.tenantAtPlan(ctx, tenant, path.Root("tenant_id"), &resp.Diagnostics)
 }

@@ -50,6 +50,7 @@ type providerData struct {
 	client    *aura.Client
 	tenantID  string
 	snapshots snapshotDays
+	plans     planReads
 }
 
 func (p *auraProvider) Metadata(_ context.Context, _ provider.MetadataRequest, resp *provider.MetadataResponse) {

@@ -19,8 +19,9 @@ import (
 )
 
 var (
-	_ resource.Resource              = (*snapshotExportResource)(nil)
-	_ resource.ResourceWithConfigure = (*snapshotExportResource)(nil)
+	_ resource.Resource               = (*snapshotExportResource)(nil)
+	_ resource.ResourceWithConfigure  = (*snapshotExportResource)(nil)
+	_ resource.ResourceWithModifyPlan = (*snapshotExportResource)(nil)
 )
 
 const exportFeature = "snapshot export"
@@ -105,6 +106,19 @@ func (r *snapshotExportResource) Create(ctx context.Context, req resource.Create
 }
 
 // Read checks the local file: missing or changed, it leaves state so that the plan downloads it again.
+// ModifyPlan proves at plan that the snapshot can be exported until the apply could end.
+func (r *snapshotExportResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	if !req.State.Raw.IsNull() || req.Plan.Raw.IsNull() {
+		return
+	}
+	var plan snapshotExportModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	r.data.snapshotAtPlan(ctx, plan.InstanceID, plan.SnapshotID, forExport, path.Root("snapshot_id"), r.data.planUntil(ctx, plan.Timeouts.Create, &resp.Diagnostics), &resp.Diagnostics)
+}
+
 func (r *snapshotExportResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
 	var state snapshotExportModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)

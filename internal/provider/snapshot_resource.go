@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
-	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
@@ -28,6 +27,7 @@ var (
 	_ resource.Resource                 = (*snapshotResource)(nil)
 	_ resource.ResourceWithConfigure    = (*snapshotResource)(nil)
 	_ resource.ResourceWithImportState  = (*snapshotResource)(nil)
+	_ resource.ResourceWithModifyPlan   = (*snapshotResource)(nil)
 	_ resource.ResourceWithUpgradeState = (*snapshotResource)(nil)
 )
 
@@ -84,7 +84,7 @@ func (r *snapshotResource) Schema(ctx context.Context, _ resource.SchemaRequest,
 					"(`Gone` if it left before `restorable_until`, with its instance) and `exportable = false`, and plans nothing: a " +
 					"`before_migration` snapshot is not retaken weeks later. `retake` removes it from state, so the next apply takes a new " +
 					"one: for rolling snapshots. Either way a restore that names it does not run again.",
-				Validators: []validator.String{stringvalidator.OneOf(keepOnExpiry, retakeOnExpiry)},
+				Validators: []validator.String{oneOfValues(keepOnExpiry, retakeOnExpiry)},
 			},
 			"snapshot_id": schema.StringAttribute{Computed: true, MarkdownDescription: "Snapshot id.", PlanModifiers: keep},
 			"profile":     schema.StringAttribute{Computed: true, MarkdownDescription: "Always `AdHoc` (on demand).", PlanModifiers: keep},
@@ -123,10 +123,16 @@ func (r *snapshotResource) Create(ctx context.Context, req resource.CreateReques
 		resp.Diagnostics.AddAttributeError(path.Root("instance_id"), "Reading the instance to snapshot failed", err.Error())
 		return
 	}
-	if in.Status != "running" {
-		resp.Diagnostics.AddAttributeError(path.Root("instance_id"), "Instance not running",
-			fmt.Sprintf("Instance %s is %q; Aura snapshots only running instances. Resume it (paused = false) or wait for the current operation to finish.", instanceID, in.Status))
+	if in.Status == "paused" || in.Status == "pausing" {
+		resp.Diagnostics.AddAttributeError(path.Root("instance_id"), "Instance paused",
+			fmt.Sprintf("Instance %s is %q; Aura snapshots only running instances: resume it first (paused = false).", instanceID, in.Status))
 		return
+	}
+	if in.Status != "running" { // busy with an operation: the snapshot is taken once it is over
+		if in, err = c.WaitForInstance(ctx, instanceID, "running"); err != nil {
+			resp.Diagnostics.AddAttributeError(path.Root("instance_id"), "Instance not running", err.Error())
+			return
+		}
 	}
 	id, err := c.CreateSnapshot(ctx, instanceID)
 	r.data.snapshots.forget(instanceID)
@@ -153,6 +159,16 @@ func (r *snapshotResource) Create(ctx context.Context, req resource.CreateReques
 	if err != nil {
 		resp.Diagnostics.AddError("The snapshot did not complete", err.Error())
 	}
+}
+
+// ModifyPlan refuses at plan a snapshot of an instance that this plan leaves paused.
+func (r *snapshotResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	if !req.State.Raw.IsNull() || req.Plan.Raw.IsNull() {
+		return
+	}
+	var id types.String
+	resp.Diagnostics.Append(req.Plan.GetAttribute(ctx, path.Root("instance_id"), &id)...)
+	r.data.targetAtPlan(ctx, id, "instance_id", "snapshot", true, &resp.Diagnostics)
 }
 
 func (r *snapshotResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {

@@ -149,7 +149,32 @@ resource "aura_snapshot" "test" {
   instance_id = aura_instance.test.id
 }
 `,
-				ExpectError: regexp.MustCompile(`(?s)is "paused"; Aura snapshots only running instances`),
+				ExpectError: wrapped("Instance paused", "runs a snapshot only on a running instance", "resume it first (paused = false"),
+			},
+		},
+	})
+}
+
+// A snapshot planned with the resume of its paused instance is not refused: the plan knows the instance runs by
+// then, and the apply resumes it before the snapshot is taken.
+func TestAccSnapshot_plannedWithTheResumeOfItsInstance(t *testing.T) {
+	snapshot := `
+resource "aura_snapshot" "test" {
+  instance_id = aura_instance.test.id
+}
+`
+	resource.Test(t, resource.TestCase{
+		PreCheck:                 func() { testAccPreCheck(t) },
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             testAccCheckInstanceDestroy,
+		Steps: []resource.TestStep{
+			{Config: testAccInstanceConfig("acc-snap-resumed", "2GB", "europe-west1", "paused = true")},
+			{
+				Config: testAccInstanceConfig("acc-snap-resumed", "2GB", "europe-west1", "paused = false") + snapshot,
+				Check: resource.ComposeAggregateTestCheckFunc(
+					resource.TestCheckResourceAttr("aura_instance.test", "status", "running"),
+					resource.TestCheckResourceAttr("aura_snapshot.test", "status", "Completed"),
+				),
 			},
 		},
 	})

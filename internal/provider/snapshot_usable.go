@@ -31,32 +31,36 @@ var (
 // attr: missing (expired, or another instance's), not Completed, or not exportable (differential, or past its
 // exportable window). It returns the snapshot it read.
 func (pd *providerData) checkSnapshot(ctx context.Context, instanceID, snapshotID string, use snapshotUse, attr path.Path, diags *diag.Diagnostics) (*aura.Snapshot, bool) {
-	c := pd.client
-	s, err := c.GetSnapshot(ctx, instanceID, snapshotID)
+	s, err := pd.client.GetSnapshot(ctx, instanceID, snapshotID)
+	return s, pd.judgeSnapshot(ctx, instanceID, snapshotID, s, err, use, attr, diags)
+}
+
+// judgeSnapshot is checkSnapshot on a snapshot read (s, or err), at plan or at apply.
+func (pd *providerData) judgeSnapshot(ctx context.Context, instanceID, snapshotID string, s *aura.Snapshot, err error, use snapshotUse, attr path.Path, diags *diag.Diagnostics) bool {
 	switch {
 	case errors.Is(err, aura.ErrNotFound):
 		diags.AddAttributeError(attr, "Snapshot not found",
 			fmt.Sprintf("Instance %s has no snapshot %s, so it cannot %s: it has expired, or it belongs to another instance (for a restore from another instance, set source_instance_id to that instance).", instanceID, snapshotID, use.verb))
-		return s, false
+		return false
 	case err != nil:
 		diags.AddError("Reading the snapshot failed", err.Error())
-		return s, false
+		return false
 	case s.Status != "Completed":
 		diags.AddAttributeError(attr, "Snapshot not completed",
-			fmt.Sprintf("Snapshot %s of instance %s is %s, so it cannot %s: only Completed snapshots can.", snapshotID, instanceID, s.Status, use.verb))
-		return s, false
+			fmt.Sprintf("%s is %s, so it cannot %s: only Completed snapshots can. Wait for it, or pick a Completed one from data.aura_snapshots (status = \"Completed\").", describeSnapshotRead(s), s.Status, use.verb))
+		return false
 	case use.exported && !s.Exportable:
 		diags.AddAttributeError(attr, "Snapshot not exportable",
-			fmt.Sprintf("Snapshot %s of instance %s is not exportable, so it cannot %s: %s. Pick one from data.aura_snapshots with exportable_only = true.", snapshotID, instanceID, use.verb, pd.whyNotExportable(ctx, s)))
-		return s, false
+			fmt.Sprintf("%s is not exportable, so it cannot %s: %s. Pick one from data.aura_snapshots with exportable_only = true.", describeSnapshotRead(s), use.verb, pd.whyNotExportable(ctx, s)))
+		return false
 	}
-	return s, true
+	return true
 }
 
 // whyNotExportable names the rule a Completed snapshot fails: differential snapshots never are exportable, and
 // full ones only within their window.
 func (pd *providerData) whyNotExportable(ctx context.Context, s *aura.Snapshot) string {
-	in, err := pd.client.GetInstance(ctx, s.InstanceID)
+	in, err := pd.instanceRead(ctx, s.InstanceID)
 	if err != nil {
 		return "it is outside its exportable window"
 	}

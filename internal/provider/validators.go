@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 )
 
@@ -59,4 +60,24 @@ func (mustBeTrue) ValidateBool(_ context.Context, req validator.BoolRequest, res
 	}
 	resp.Diagnostics.AddAttributeError(req.Path, "Overwrite not confirmed",
 		fmt.Sprintf("%s must be true: this operation replaces all data of the instance. Allowed value: true.", req.Path))
+}
+
+// oneOf is stringvalidator.OneOf with Terraform's own "did you mean" for a near miss ("4gb" for "4GB").
+type oneOf struct {
+	validator.String
+	values []string
+}
+
+func oneOfValues(values ...string) oneOf { return oneOf{stringvalidator.OneOf(values...), values} }
+
+func (v oneOf) ValidateString(ctx context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+	var inner validator.StringResponse
+	v.String.ValidateString(ctx, req, &inner)
+	for _, d := range inner.Diagnostics {
+		detail := d.Detail()
+		if near := nearest(req.ConfigValue.ValueString(), v.values); near != "" {
+			detail += fmt.Sprintf(" Did you mean %q?", near)
+		}
+		resp.Diagnostics.AddAttributeError(req.Path, d.Summary(), detail)
+	}
 }
