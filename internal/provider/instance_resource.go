@@ -337,8 +337,10 @@ func (r *instanceResource) ModifyPlan(ctx context.Context, req resource.ModifyPl
 	if !req.State.Raw.IsNull() && !plan.ID.IsUnknown() && !plan.Paused.IsUnknown() {
 		r.data.plansPaused(plan.ID.ValueString(), plan.Paused.ValueBool())
 	}
-	if req.State.Raw.IsNull() || replacing || len(changedAttrs(ctx, req, &resp.Diagnostics, "memory", "storage")) > 0 {
-		if r.data.checkOffered(ctx, &plan.instanceModel, &resp.Diagnostics); resp.Diagnostics.HasError() {
+	if creating := req.State.Raw.IsNull() || replacing; creating || len(changedAttrs(ctx, req, &resp.Diagnostics, "memory", "storage")) > 0 {
+		var tenant types.String
+		resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("tenant_id"), &tenant)...)
+		if r.data.checkOffered(ctx, &plan.instanceModel, tenant, !creating, &resp.Diagnostics); resp.Diagnostics.HasError() {
 			return
 		}
 	}

@@ -22,11 +22,15 @@ import (
 // plan names (planReads shares each read across the plan), so that a pull-request or drift plan tells what the
 // apply would refuse before anything is created or destroyed.
 
-// tenantAtPlan reads the tenant a create names. Credentials Aura refuses, or a tenant they cannot see, fail the
-// plan (said once, however many resources name it). Any other failure to read leaves the check to the apply.
+// tenantAtPlan reads the tenant a create names: configured is the resource's tenant_id as configured (null: the
+// provider's; unknown: not checked). Credentials Aura refuses, or a tenant they cannot see, fail the plan (said
+// once, however many resources name it). Any other failure to read leaves the check to the apply.
 func (pd *providerData) tenantAtPlan(ctx context.Context, configured types.String, attr path.Path, diags *diag.Diagnostics) *aura.Tenant {
+	if configured.IsUnknown() {
+		return nil
+	}
 	id := pd.tenantID
-	if !configured.IsNull() && !configured.IsUnknown() && configured.ValueString() != "" {
+	if configured.ValueString() != "" {
 		id = configured.ValueString()
 	}
 	if id == "" {
@@ -42,7 +46,7 @@ func (pd *providerData) tenantAtPlan(ctx context.Context, configured types.Strin
 	case errors.Is(err, aura.ErrNotFound) || aura.StatusOf(err) == http.StatusForbidden:
 		if pd.firstReport("tenant " + id) {
 			where := "tenant_id here, or tenant_id in the provider block (or AURA_TENANT_ID)"
-			if configured.IsNull() || configured.IsUnknown() {
+			if configured.IsNull() {
 				where = "tenant_id in the provider block (or the AURA_TENANT_ID environment variable), or tenant_id on the resource"
 			}
 			diags.AddAttributeError(attr, "Tenant not found",
@@ -84,8 +88,10 @@ func (pd *providerData) credentialsRefused(err error, diags *diag.Diagnostics) b
 
 // offered checks an instance's settings against what the tenant offers (its instance_configurations), in the
 // order they narrow the choice. It names the first setting not offered with those before it, the values that
-// are, and the nearest of them when the setting looks like a typing slip.
-func offered(t *aura.Tenant, m *instanceModel) (attr, detail string) {
+// are, and the nearest of them when the setting looks like a typing slip. A resize (resize) is judged on memory
+// and storage alone: the rest is the existing instance's, which may no longer be offered to new ones, and
+// advice to change it would replace the instance.
+func offered(t *aura.Tenant, m *instanceModel, resize bool) (attr, detail string) {
 	steps := []struct {
 		attr string
 		v    types.String
@@ -106,6 +112,11 @@ func offered(t *aura.Tenant, m *instanceModel) (attr, detail string) {
 		}
 		v := s.v.ValueString()
 		match := slices.DeleteFunc(slices.Clone(left), func(c aura.InstanceConfiguration) bool { return s.of(c) != v })
+		if resize && s.attr != "memory" && s.attr != "storage" {
+			if len(match) == 0 {
+				return "", "" // this combination is no longer offered: nothing to judge a resize by
+			}
+		}
 		if len(match) > 0 {
 			left = match
 			with = append(with, fmt.Sprintf("%s %q", s.attr, v))
@@ -130,8 +141,9 @@ func offered(t *aura.Tenant, m *instanceModel) (attr, detail string) {
 	return "", ""
 }
 
-// nearest is the value v was most likely meant to be: the same but for case and separators, or within two
-// edits (as Terraform's own "did you mean"); "" when none is close.
+// nearest is the value v was most likely meant to be: the same but for case and separators, or, for names
+// longer than a size such as "4GB" (where one edit makes another valid size), within two edits (as Terraform's own
+// "did you mean"); "" when none is close.
 func nearest(v string, values []string) string {
 	fold := func(s string) string {
 		return strings.Map(func(r rune) rune {
@@ -145,6 +157,9 @@ func nearest(v string, values []string) string {
 	for _, c := range values {
 		if fold(c) == fold(v) {
 			return c
+		}
+		if len(v) <= 5 {
+			continue
 		}
 		if d := levenshtein.Distance(strings.ToLower(v), strings.ToLower(c), nil); d < bestDist {
 			best, bestDist = c, d
@@ -161,13 +176,17 @@ func quoted(values []string) string {
 	return strings.Join(q, ", ")
 }
 
-// checkOffered refuses at plan an instance the tenant does not offer.
-func (pd *providerData) checkOffered(ctx context.Context, m *instanceModel, diags *diag.Diagnostics) {
-	t := pd.tenantAtPlan(ctx, m.TenantID, path.Root("tenant_id"), diags)
+// checkOffered refuses at plan an instance the tenant does not offer: configuredTenant is tenant_id as
+// configured; a resize is checked in the instance's own tenant.
+func (pd *providerData) checkOffered(ctx context.Context, m *instanceModel, configuredTenant types.String, resize bool, diags *diag.Diagnostics) {
+	if resize {
+		configuredTenant = m.TenantID
+	}
+	t := pd.tenantAtPlan(ctx, configuredTenant, path.Root("tenant_id"), diags)
 	if t == nil {
 		return
 	}
-	if attr, detail := offered(t, m); attr != "" {
+	if attr, detail := offered(t, m, resize); attr != "" {
 		diags.AddAttributeError(path.Root(attr), "Not offered by the tenant: "+attr, detail)
 	}
 }
@@ -187,7 +206,7 @@ func (pd *providerData) targetAtPlan(ctx context.Context, id types.String, attr,
 		return nil, err, false
 	case err == nil && mustRun && pd.pausedAfterPlan(in):
 		diags.AddAttributeError(path.Root(attr), "Instance paused",
-			fmt.Sprintf("Instance %s (%q) is %s, and Aura runs a %s only on a running instance: resume it first (paused = false on its aura_instance, in this apply or before).", in.ID, in.Name, in.Status, act))
+			fmt.Sprintf("Instance %s (%q) is %s, and Aura runs a %s only on a running instance: resume it first (paused = false on its aura_instance, in an earlier apply, or in this one with the %s depending on it, as through aura_instance.<name>.id).", in.ID, in.Name, in.Status, act, act))
 		return in, nil, false
 	}
 	return in, err, true
@@ -202,7 +221,14 @@ func (pd *providerData) snapshotAtPlan(ctx context.Context, instanceID, snapshot
 	ctx, cancel := context.WithTimeout(ctx, planReadTimeout)
 	defer cancel()
 	s, err := pd.snapshotRead(ctx, instanceID.ValueString(), snapshotID.ValueString())
-	if pd.credentialsRefused(err, diags) || !pd.judgeSnapshot(ctx, instanceID.ValueString(), snapshotID.ValueString(), s, err, use, attr, diags) {
+	switch {
+	case pd.credentialsRefused(err, diags):
+		return s, false
+	case err != nil && !errors.Is(err, aura.ErrNotFound):
+		diags.AddAttributeWarning(attr, "The snapshot could not be checked at plan",
+			fmt.Sprintf("Reading snapshot %s of instance %s failed: %v. The apply checks it before anything is sent.", snapshotID.ValueString(), instanceID.ValueString(), err))
+		return nil, true
+	case !pd.judgeSnapshot(ctx, instanceID.ValueString(), snapshotID.ValueString(), s, err, use, attr, diags):
 		return s, false
 	}
 	in, err := pd.instanceRead(ctx, s.InstanceID)

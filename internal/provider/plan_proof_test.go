@@ -7,6 +7,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
 	"github.com/aura-terraform/terraform-provider-aura/internal/aura"
 	"github.com/aura-terraform/terraform-provider-aura/internal/emulator"
 )
@@ -231,6 +233,29 @@ resource "aura_database_upload" "bad" {
 		t.Errorf("only %d configurations judged with the API", len(cases))
 	}
 
+	// What cannot be judged at plan is left to the apply, not refused: a tenant_id known only after apply, and a
+	// snapshot that cannot be read now.
+	w.write(providerBlock(e) + `
+resource "terraform_data" "tenant" {
+  input = "` + e.TenantID() + `"
+}
+` + instance(settings("professional-db", "gcp", "europe-west1", "4GB")+"\n  tenant_id = terraform_data.tenant.output"))
+	slowControl(t, e, "DELETE", "/_emulator/stats", nil, nil)
+	if out, code := w.run("plan", "-detailed-exitcode"); code != 2 {
+		t.Fatalf("unknown tenant_id: plan exited %d:\n%s", code, out)
+	}
+	if _, gets, _ := requestsSince(t, e); gets != 0 {
+		t.Errorf("unknown tenant_id: %d reads, want 0", gets)
+	}
+	slowControl(t, e, "POST", "/_emulator/faults", map[string]any{"method": "GET", "path": "/snapshots/" + prodSnap, "status": 503, "count": 20}, nil)
+	w.write(providerBlock(e) + export(prod, prodSnap))
+	out, code := w.run("plan", "-detailed-exitcode")
+	slowControl(t, e, "DELETE", "/_emulator/faults", nil, nil)
+	if code != 2 {
+		t.Fatalf("unreadable snapshot: plan exited %d:\n%s", code, out)
+	}
+	contains(t, "unreadable snapshot", out, []string{"The snapshot could not be checked at plan", "The apply checks it before anything is sent"})
+
 	// A tenant that offers version 5 only (a newer Aura account) refuses version 4 at plan.
 	offered := []emulator.InstanceConfiguration{}
 	var tenant aura.Tenant
@@ -247,7 +272,7 @@ resource "aura_database_upload" "bad" {
 	slowControl(t, e, "PATCH", "/_emulator/tenants/"+e.TenantID(), map[string]any{"instance_configurations": offered}, nil)
 	slowControl(t, e, "DELETE", "/_emulator/stats", nil, nil)
 	w.write(providerBlock(e) + instance(settings("professional-db", "gcp", "europe-west1", "4GB")+"\n  version = \"4\""))
-	out, code := w.run("plan")
+	out, code = w.run("plan")
 	if code != 1 {
 		t.Fatalf("version 4: plan exited %d:\n%s", code, out)
 	}
@@ -293,4 +318,44 @@ func requestsSince(t *testing.T, e *emulator.Emulator) (mutating, gets, tokens i
 		}
 	}
 	return mutating, gets, tokens
+}
+
+// A resize is judged on memory and storage alone: the instance's own type, region and version may no longer be
+// offered to new instances, and advice to change them would replace it.
+func TestOffered_resizeIsJudgedOnMemoryAndStorageAlone(t *testing.T) {
+	only5 := &aura.Tenant{ID: "t", Name: "newer", InstanceConfigurations: []aura.InstanceConfiguration{
+		{CloudProvider: "gcp", Region: "europe-west1", Type: "professional-db", Memory: "4GB", Storage: "8GB", Version: "5"},
+		{CloudProvider: "gcp", Region: "europe-west1", Type: "professional-db", Memory: "8GB", Storage: "16GB", Version: "5"},
+	}}
+	m := func(version, memory string) *instanceModel {
+		return &instanceModel{Type: types.StringValue("professional-db"), CloudProvider: types.StringValue("gcp"), Region: types.StringValue("europe-west1"),
+			Memory: types.StringValue(memory), Storage: types.StringUnknown(), Version: types.StringValue(version)}
+	}
+	if attr, detail := offered(only5, m("4", "8GB"), true); attr != "" {
+		t.Errorf("resize of a version 4 instance: refused on %s: %s", attr, detail)
+	}
+	if attr, _ := offered(only5, m("4", "8GB"), false); attr != "version" {
+		t.Errorf("create of a version 4 instance: refused on %q, want version", attr)
+	}
+	if attr, _ := offered(only5, m("5", "32GB"), true); attr != "memory" {
+		t.Errorf("resize to a memory not offered: refused on %q, want memory", attr)
+	}
+}
+
+func TestNearest_foldsCaseAndSeparatorsAndSuggestsNoOtherSize(t *testing.T) {
+	for _, c := range []struct {
+		v      string
+		values []string
+		want   string
+	}{
+		{"europe-west-1", []string{"europe-west1", "europe-west2"}, "europe-west1"},
+		{"europe-wst1", []string{"europe-west1", "us-central1"}, "europe-west1"},
+		{"4gb", []string{"2GB", "4GB"}, "4GB"},
+		{"3GB", []string{"2GB", "4GB"}, ""},
+		{"antarctica-1", []string{"europe-west1"}, ""},
+	} {
+		if got := nearest(c.v, c.values); got != c.want {
+			t.Errorf("nearest(%q) = %q, want %q", c.v, got, c.want)
+		}
+	}
 }

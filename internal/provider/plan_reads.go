@@ -2,7 +2,6 @@ package provider
 
 import (
 	"context"
-	"errors"
 	"sync"
 
 	"github.com/aura-terraform/terraform-provider-aura/internal/aura"
@@ -16,6 +15,9 @@ type planReads struct {
 	tenants   map[string]*read[*aura.Tenant]
 	snapshots map[[2]string]*read[*aura.Snapshot]
 	instances map[string]*aura.Instance
+	// forgotten counts, per instance, the writes that made its cached copy stale: a read that began before one
+	// must not be cached after it.
+	forgotten map[string]int
 	// paused is the paused setting planned for an instance by its aura_instance in this plan: an act on an
 	// instance paused now is fine when this plan resumes it first.
 	paused map[string]bool
@@ -24,16 +26,25 @@ type planReads struct {
 	reported map[string]bool
 }
 
-// read is one API read shared by every caller that asks for the same thing while it is in flight or after.
+// read is one API read shared by every caller that asks for the same thing while it is in flight or after. An
+// error is not kept: it may be the first caller's own deadline, and the next caller reads again.
 type read[T any] struct {
-	once sync.Once
+	mu   sync.Mutex
+	done bool
 	v    T
-	err  error
 }
 
 func (r *read[T]) get(fetch func() (T, error)) (T, error) {
-	r.once.Do(func() { r.v, r.err = fetch() })
-	return r.v, r.err
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.done {
+		return r.v, nil
+	}
+	v, err := fetch()
+	if err == nil {
+		r.v, r.done = v, true
+	}
+	return v, err
 }
 
 func entry[K comparable, T any](mu *sync.Mutex, m *map[K]*read[T], k K) *read[T] {
@@ -68,27 +79,36 @@ func (pd *providerData) seen(id string, in *aura.Instance) {
 	}
 	pd.plans.mu.Lock()
 	defer pd.plans.mu.Unlock()
+	pd.remember(id, in, pd.plans.forgotten[id])
+}
+
+// remember caches in (nil: forgets) unless the instance was forgotten since generation was current; plans.mu held.
+func (pd *providerData) remember(id string, in *aura.Instance, generation int) {
 	if pd.plans.instances == nil {
-		pd.plans.instances = map[string]*aura.Instance{}
+		pd.plans.instances, pd.plans.forgotten = map[string]*aura.Instance{}, map[string]int{}
 	}
-	if in == nil {
+	switch {
+	case in == nil:
 		delete(pd.plans.instances, id)
-		return
+		pd.plans.forgotten[id]++
+	case pd.plans.forgotten[id] == generation:
+		pd.plans.instances[id] = in
 	}
-	pd.plans.instances[id] = in
 }
 
 // instanceRead is the instance as this process last saw it, or as read now.
 func (pd *providerData) instanceRead(ctx context.Context, id string) (*aura.Instance, error) {
 	pd.plans.mu.Lock()
-	in := pd.plans.instances[id]
+	in, generation := pd.plans.instances[id], pd.plans.forgotten[id]
 	pd.plans.mu.Unlock()
 	if in != nil {
 		return in, nil
 	}
 	in, err := pd.client.GetInstance(ctx, id)
 	if err == nil {
-		pd.seen(id, in)
+		pd.plans.mu.Lock()
+		pd.remember(id, in, generation)
+		pd.plans.mu.Unlock()
 	}
 	return in, err
 }
@@ -125,6 +145,3 @@ func (pd *providerData) firstReport(key string) bool {
 	pd.plans.reported[key] = true
 	return first
 }
-
-// errCredentials tells an error of the provider's credentials from one of the object asked for.
-func errCredentials(err error) bool { return errors.Is(err, aura.ErrCredentials) }

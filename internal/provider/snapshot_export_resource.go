@@ -105,7 +105,6 @@ func (r *snapshotExportResource) Create(ctx context.Context, req resource.Create
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
 }
 
-// Read checks the local file: missing or changed, it leaves state so that the plan downloads it again.
 // ModifyPlan proves at plan that the snapshot can be exported until the apply could end.
 func (r *snapshotExportResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
 	if !req.State.Raw.IsNull() || req.Plan.Raw.IsNull() {
@@ -119,6 +118,7 @@ func (r *snapshotExportResource) ModifyPlan(ctx context.Context, req resource.Mo
 	r.data.snapshotAtPlan(ctx, plan.InstanceID, plan.SnapshotID, forExport, path.Root("snapshot_id"), r.data.planUntil(ctx, plan.Timeouts.Create, &resp.Diagnostics), &resp.Diagnostics)
 }
 
+// Read checks the local file: missing or changed, it leaves state so that the plan downloads it again.
 func (r *snapshotExportResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
 	var state snapshotExportModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
