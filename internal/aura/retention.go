@@ -70,7 +70,10 @@ func SnapshotWindows(instType, version string, s Snapshot) (restorable, exportab
 	if instType == "enterprise-db" && version == "4" && ts.UTC().Hour() != 0 {
 		restore, export = 7*day, 7*day
 	}
-	differential := (instType == "business-critical" || instType == "enterprise-db" && version != "4") && ts.UTC().Hour() != 0
+	// Hourly snapshots are differential but for the midnight full one, and the first one, taken when the
+	// instance first runs, which is full whatever the hour: the API's exportable tells it (while it is listed, a
+	// full snapshot of these types is exportable, as both windows are equal).
+	differential := (instType == "business-critical" || instType == "enterprise-db" && version != "4") && ts.UTC().Hour() != 0 && !s.Exportable
 	if differential {
 		return at(restore), nil
 	}
