@@ -233,6 +233,32 @@ resource "aura_database_upload" "bad" {
 		t.Errorf("only %d configurations judged with the API", len(cases))
 	}
 
+	// The budget is shared by the whole plan: three new instances and two clones of one pinned snapshot read one
+	// token, the tenant once, the snapshot once and its instance once; a config with no Aura objects reads nothing.
+	shared := ""
+	for i := range 3 {
+		shared += strings.Replace(instance(settings("professional-db", "gcp", "europe-west1", "4GB")), `"bad"`, fmt.Sprintf(`"new%d"`, i), 2)
+	}
+	for i := range 2 {
+		shared += strings.Replace(clone(prod, prodSnap, ""), `"bad"`, fmt.Sprintf(`"clone%d"`, i), 2)
+	}
+	for _, c := range []struct {
+		name, config      string
+		code, gets, token int
+	}{
+		{"three instances and two clones", shared, 2, 3, 1},
+		{"no Aura objects", "", 0, 0, 0},
+	} {
+		w.write(providerBlock(e) + c.config)
+		slowControl(t, e, "DELETE", "/_emulator/stats", nil, nil)
+		if out, code := w.run("plan", "-detailed-exitcode"); code != c.code {
+			t.Fatalf("%s: plan exited %d, want %d:\n%s", c.name, code, c.code, out)
+		}
+		if mutating, gets, tokens := requestsSince(t, e); mutating != 0 || gets != c.gets || tokens != c.token {
+			t.Errorf("%s: %d mutating requests, %d reads, %d token requests; want 0, %d, %d", c.name, mutating, gets, tokens, c.gets, c.token)
+		}
+	}
+
 	// What cannot be judged at plan is left to the apply, not refused: a tenant_id known only after apply, and a
 	// snapshot that cannot be read now.
 	w.write(providerBlock(e) + `

@@ -18,6 +18,7 @@ type planReads struct {
 	// forgotten counts, per instance, the writes that made its cached copy stale: a read that began before one
 	// must not be cached after it.
 	forgotten map[string]int
+	reading   map[string]*sync.Mutex // one read of an instance at a time
 	// paused is the paused setting planned for an instance by its aura_instance in this plan: an act on an
 	// instance paused now is fine when this plan resumes it first.
 	paused map[string]bool
@@ -96,8 +97,21 @@ func (pd *providerData) remember(id string, in *aura.Instance, generation int) {
 	}
 }
 
-// instanceRead is the instance as this process last saw it, or as read now.
+// instanceRead is the instance as this process last saw it, or as read now: one read however many resources
+// of the plan ask at once.
 func (pd *providerData) instanceRead(ctx context.Context, id string) (*aura.Instance, error) {
+	pd.plans.mu.Lock()
+	if pd.plans.reading == nil {
+		pd.plans.reading = map[string]*sync.Mutex{}
+	}
+	one := pd.plans.reading[id]
+	if one == nil {
+		one = &sync.Mutex{}
+		pd.plans.reading[id] = one
+	}
+	pd.plans.mu.Unlock()
+	one.Lock()
+	defer one.Unlock()
 	pd.plans.mu.Lock()
 	in, generation := pd.plans.instances[id], pd.plans.forgotten[id]
 	pd.plans.mu.Unlock()
