@@ -40,6 +40,9 @@ type Config struct {
 	HTTPClient        *http.Client  // for a custom TLS trust; cleanhttp's pooled client otherwise
 	Clock             Clock         // the real clock
 	UserAgent         string
+	// BudgetDir is where the processes on this machine that use one account share its budget
+	// (DefaultBudgetDir). When it cannot be used, the budget holds for this process alone.
+	BudgetDir string
 	// Logger receives one line per request attempt, with secrets already masked.
 	Logger func(ctx context.Context, msg string, fields map[string]any)
 }
@@ -98,7 +101,14 @@ func New(cfg Config) (*Client, error) {
 	if cfg.Clock == nil {
 		cfg.Clock = realClock{}
 	}
-	c := &Client{cfg: cfg, clk: cfg.Clock, base: base, limiter: newWindowLimiter(cfg.Clock, cfg.RequestsPerMinute)}
+	if cfg.BudgetDir == "" {
+		cfg.BudgetDir = DefaultBudgetDir()
+	}
+	shared, err := openSharedWindow(cfg.BudgetDir, cfg.BaseURL, cfg.ClientID)
+	if err != nil {
+		shared = nil // the budget holds for this process alone
+	}
+	c := &Client{cfg: cfg, clk: cfg.Clock, base: base, limiter: newWindowLimiter(cfg.Clock, cfg.RequestsPerMinute, shared)}
 	limited := *hc
 	limited.Transport = &limitedTransport{base: transportOf(hc), limiter: c.limiter, maxWait: cfg.MaxRetryAfter}
 	c.plain = hc
