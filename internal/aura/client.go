@@ -47,6 +47,10 @@ type Config struct {
 	Logger func(ctx context.Context, msg string, fields map[string]any)
 }
 
+// maxIdleConns is how many connections to the API are kept for reuse: terraform's default parallelism of 10,
+// and room for the provider's own concurrent reads.
+const maxIdleConns = 16
+
 // Client is safe for concurrent use; one is shared by all resources of a provider instance.
 type Client struct {
 	cfg     Config
@@ -97,6 +101,9 @@ func New(cfg Config) (*Client, error) {
 	hc := cfg.HTTPClient
 	if hc == nil {
 		hc = cleanhttp.DefaultPooledClient()
+		// cleanhttp keeps GOMAXPROCS+1 idle connections a host: with terraform's 10 requests at once, most
+		// connections would be closed after each answer and set up again (a TLS handshake each) for the next.
+		hc.Transport.(*http.Transport).MaxIdleConnsPerHost = maxIdleConns
 	}
 	if cfg.Clock == nil {
 		cfg.Clock = realClock{}
