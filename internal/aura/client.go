@@ -169,6 +169,9 @@ func idempotent(r *http.Request) bool {
 }
 
 func checkRetry(ctx context.Context, res *http.Response, err error) (bool, error) {
+	if _, ok := errors.AsType[*notSentError](err); ok {
+		return false, err // and not ctx's error: send must know that the request never left
+	}
 	if ctx.Err() != nil {
 		return false, ctx.Err()
 	}
@@ -302,6 +305,9 @@ func (c *Client) send(ctx context.Context, method, path string, query url.Values
 		}
 		res, err := c.http.Do(req)
 		if err != nil {
+			if _, ok := errors.AsType[*notSentError](err); ok {
+				return nil, fmt.Errorf("%s %s: %w", method, path, err)
+			}
 			if !idempotent(req.Request) { // sent, maybe taken: also when our own deadline cut the answer off
 				return nil, &UnclearError{Method: method, Path: path, Err: err}
 			}

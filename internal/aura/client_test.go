@@ -305,6 +305,31 @@ func TestRateLimiter_processesOnOneMachineShareTheBudget(t *testing.T) {
 	}
 }
 
+// A create given up while it waited for the budget never left: the error says so, and nothing is looked for.
+func TestRateLimiter_aCreateThatWaitedPastItsDeadlineWasNotSent(t *testing.T) {
+	clk := newFakeClock()
+	f := setup(t, nil, func(c *Config) { c.RequestsPerMinute, c.Clock = 0, clk })
+	for i := 0; i < 120; i++ {
+		if _, err := f.c.ListTenants(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	timedOut, cancel := clk.WithTimeout(context.Background(), 10*time.Second) // ends while it waits
+	defer cancel()
+	cancelled, cancelNow := context.WithCancel(context.Background()) // ended already: as a real deadline is seen
+	cancelNow()
+	for _, ctx := range []context.Context{timedOut, cancelled} {
+		_, err := f.c.CreateInstance(ctx, f.createReq("late"))
+		var unclear *UnclearError
+		if err == nil || errors.As(err, &unclear) || !strings.Contains(err.Error(), "not sent") {
+			t.Fatalf("error %v, want a create that was not sent", err)
+		}
+	}
+	if posts, lists := f.count("POST", "/v1/instances"), f.count("GET", "/v1/instances"); posts != 0 || lists != 0 {
+		t.Fatalf("%d creates and %d looks for a create that never left", posts, lists)
+	}
+}
+
 func TestRetryAfter_isClamped(t *testing.T) {
 	f := setup(t, nil, func(c *Config) { c.MaxRetryAfter = 300 * time.Millisecond })
 	f.fault(map[string]any{"method": "GET", "path": "^/v1/tenants$", "status": 429, "retry_after": 100})

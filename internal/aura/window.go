@@ -153,14 +153,16 @@ func (l *windowLimiter) paused() time.Duration {
 }
 
 // throttled is told of a 429: every goroutine waits out retryAfter, and until the window has passed the
-// budget is half what it was. The 429s of requests that were under way when a first one paused everybody are
-// the same crowding: they may lengthen the pause but do not halve the budget again.
+// budget is half what it was, down to an eighth of it (15 at the default): lower, a process would wait minutes
+// between requests, while the pause after each 429 already keeps it off a full account. The 429s of requests
+// that were under way when a first one paused everybody are the same crowding: they may lengthen the pause but
+// do not halve the budget again.
 func (l *windowLimiter) throttled(retryAfter time.Duration) {
 	l.update(func(s *windowState, now int64) {
 		alreadyPaused := now < s.PausedUntil
 		s.PausedUntil = max(s.PausedUntil, now+int64(retryAfter))
 		if !alreadyPaused {
-			s.Shrunk, s.ShrunkUntil = max(1, l.current(s, now)/2), now+int64(window)
+			s.Shrunk, s.ShrunkUntil = max(1, l.budget/8, l.current(s, now)/2), now+int64(window)
 		}
 	})
 }
@@ -192,6 +194,15 @@ func (l *windowLimiter) pollShare() time.Duration {
 	return share
 }
 
+// notSentError is a request given up while it waited for the budget: it never left, so its outcome is clear.
+type notSentError struct{ err error }
+
+func (e *notSentError) Error() string {
+	return "not sent: the wait for the request budget ended: " + e.err.Error()
+}
+
+func (e *notSentError) Unwrap() error { return e.err }
+
 // unbudgetedKey marks a request that the budget does not count: the token request, once an hour, which
 // Aura's 125 leaves room for above the default budget of 120.
 type unbudgetedKey struct{}
@@ -209,7 +220,7 @@ func (t *limitedTransport) RoundTrip(r *http.Request) (*http.Response, error) {
 		wait = t.limiter.WaitUnbudgeted
 	}
 	if err := wait(r.Context()); err != nil {
-		return nil, err
+		return nil, &notSentError{err}
 	}
 	res, err := t.base.RoundTrip(r)
 	if err == nil && res.StatusCode == http.StatusTooManyRequests {

@@ -93,6 +93,19 @@ func TestWindowLimiter_a429BurstHalvesTheBudgetOnce(t *testing.T) {
 	}
 }
 
+// Each 429 after the pause halves the budget again, down to an eighth of it.
+func TestWindowLimiter_repeated429sHalveDownToAnEighth(t *testing.T) {
+	clk := newFakeClock()
+	l := newWindowLimiter(clk, 120, nil)
+	for _, want := range []int{60, 30, 15, 15} {
+		l.throttled(time.Second)
+		_ = clk.Sleep(context.Background(), time.Second)
+		if got := l.current(&l.state, clk.Now().UnixNano()); got != want {
+			t.Fatalf("budget %d after a 429, want %d", got, want)
+		}
+	}
+}
+
 // sharedPair is two terraform processes of one account on one machine: two limiters over one budget file.
 func sharedPair(t *testing.T, clk Clock) (a, b *windowLimiter) {
 	t.Helper()
