@@ -29,12 +29,13 @@ type row struct {
 
 type bench struct {
 	work, plugins string
+	loadStart     string
 	rows          []row
 }
 
 func main() {
 	began := time.Now()
-	b := &bench{}
+	b := &bench{loadStart: loadAverage()}
 	if err := b.run(); err != nil {
 		fmt.Fprintln(os.Stderr, "aura-bench:", err)
 		os.Exit(1)
@@ -651,8 +652,13 @@ func (b *bench) processes() error {
 
 func (b *bench) table(total time.Duration) string {
 	var t strings.Builder
-	fmt.Fprintf(&t, "# make bench\n\nMeasured %s on this machine (2 cores), terraform %s, one run; total %s.\n\n",
+	fmt.Fprintf(&t, "# make bench\n\nMeasured %s on this machine (2 cores), terraform %s, one run; total %s.\n",
 		time.Now().UTC().Format("2006-01-02 15:04 UTC"), terraformVersion(), secs(total))
+	fmt.Fprintf(&t, "The machine was shared with other engineers' builds and tests during the run (load average %s at the start, "+
+		"%s at the end), so terraform's own CPU work, and with it every wall, varies from run to run.\n\n", b.loadStart, loadAverage())
+	t.WriteString("Each refresh row's empty plan is the same plan of the same N objects with `-refresh=false` (terraform's own " +
+		"work for N objects and the provider's start, no API call), run just before and just after the measured plan; the " +
+		"target adds their mean.\n\n")
 	t.WriteString("| scenario | API calls by route | wall | theoretical bound | measured vs bound | target | met |\n|---|---|---|---|---|---|---|\n")
 	var missed []string
 	for _, r := range b.rows {
@@ -671,6 +677,15 @@ func (b *bench) table(total time.Duration) string {
 		fmt.Fprintf(&t, "\n## Missed in this run (%d)\n\n%s", len(missed), strings.Join(missed, ""))
 	}
 	return t.String()
+}
+
+// loadAverage is the 1-minute load average, or "?" where /proc has none.
+func loadAverage() string {
+	raw, err := os.ReadFile("/proc/loadavg")
+	if err != nil {
+		return "?"
+	}
+	return strings.Fields(string(raw))[0]
 }
 
 func terraformVersion() string {
