@@ -40,9 +40,16 @@ type Config struct {
 	HTTPClient        *http.Client  // for a custom TLS trust; cleanhttp's pooled client otherwise
 	Clock             Clock         // the real clock
 	UserAgent         string
+	// BudgetDir is where the processes on this machine that use one account share its budget
+	// (DefaultBudgetDir). When it cannot be used, the budget holds for this process alone.
+	BudgetDir string
 	// Logger receives one line per request attempt, with secrets already masked.
 	Logger func(ctx context.Context, msg string, fields map[string]any)
 }
+
+// maxIdleConns is how many connections to the API are kept for reuse: terraform's default parallelism of 10,
+// and room for the provider's own concurrent reads.
+const maxIdleConns = 16
 
 // Client is safe for concurrent use; one is shared by all resources of a provider instance.
 type Client struct {
@@ -94,11 +101,21 @@ func New(cfg Config) (*Client, error) {
 	hc := cfg.HTTPClient
 	if hc == nil {
 		hc = cleanhttp.DefaultPooledClient()
+		// cleanhttp keeps GOMAXPROCS+1 idle connections a host: with terraform's 10 requests at once, most
+		// connections would be closed after each answer and set up again (a TLS handshake each) for the next.
+		hc.Transport.(*http.Transport).MaxIdleConnsPerHost = maxIdleConns
 	}
 	if cfg.Clock == nil {
 		cfg.Clock = realClock{}
 	}
-	c := &Client{cfg: cfg, clk: cfg.Clock, base: base, limiter: newWindowLimiter(cfg.Clock, cfg.RequestsPerMinute)}
+	if cfg.BudgetDir == "" {
+		cfg.BudgetDir = DefaultBudgetDir()
+	}
+	shared, err := openSharedWindow(cfg.BudgetDir, cfg.BaseURL, cfg.ClientID)
+	if err != nil {
+		shared = nil // the budget holds for this process alone
+	}
+	c := &Client{cfg: cfg, clk: cfg.Clock, base: base, limiter: newWindowLimiter(cfg.Clock, cfg.RequestsPerMinute, shared)}
 	limited := *hc
 	limited.Transport = &limitedTransport{base: transportOf(hc), limiter: c.limiter, maxWait: cfg.MaxRetryAfter}
 	c.plain = hc
@@ -152,6 +169,9 @@ func idempotent(r *http.Request) bool {
 }
 
 func checkRetry(ctx context.Context, res *http.Response, err error) (bool, error) {
+	if _, ok := errors.AsType[*notSentError](err); ok {
+		return false, err // and not ctx's error: send must know that the request never left
+	}
 	if ctx.Err() != nil {
 		return false, ctx.Err()
 	}
@@ -285,6 +305,9 @@ func (c *Client) send(ctx context.Context, method, path string, query url.Values
 		}
 		res, err := c.http.Do(req)
 		if err != nil {
+			if _, ok := errors.AsType[*notSentError](err); ok {
+				return nil, fmt.Errorf("%s %s: %w", method, path, err)
+			}
 			if !idempotent(req.Request) { // sent, maybe taken: also when our own deadline cut the answer off
 				return nil, &UnclearError{Method: method, Path: path, Err: err}
 			}

@@ -37,7 +37,7 @@ func setup(t *testing.T, emu func(*emulator.Config), cli func(*Config)) *fixture
 	t.Cleanup(func() { e.Close() })
 	cc := Config{BaseURL: e.BaseURL(), ClientID: e.ClientID(), ClientSecret: e.ClientSecret(),
 		RetryWaitMin: 10 * time.Millisecond, RetryWaitMax: 50 * time.Millisecond, PollMin: 20 * time.Millisecond, PollMax: 80 * time.Millisecond,
-		RequestsPerMinute: 100000}
+		RequestsPerMinute: 100000, BudgetDir: t.TempDir()}
 	if cli != nil {
 		cli(&cc)
 	}
@@ -236,25 +236,97 @@ func TestToken_badCredentialsSayWhich(t *testing.T) {
 	}
 }
 
-// The budget is shaped like Aura's limit: every request of the first window goes at once, token included, and
-// the next one waits until the oldest has left the window, not a fraction of a minute each.
+// The budget is shaped like Aura's limit, at the default of 120: requests sent at once all go at once, and the
+// next waits until the oldest has left the window, not a fraction of a minute each. The token request is not
+// one of the 120 (Aura's 125 leaves room for it), so the 120th request of a burst does not wait for the window.
 func TestRateLimiter_burstsUpToTheBudgetThenWaitsForTheWindow(t *testing.T) {
 	clk := newFakeClock()
-	f := setup(t, nil, func(c *Config) { c.RequestsPerMinute, c.Clock = 50, clk })
+	f := setup(t, nil, func(c *Config) { c.RequestsPerMinute, c.Clock = 0, clk })
 	began := clk.Now()
-	for i := 0; i < 49; i++ { // and the token request: 50
-		if _, err := f.c.ListTenants(context.Background()); err != nil {
+	var wg sync.WaitGroup
+	errs := make(chan error, 120)
+	for i := 0; i < 120; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			_, err := f.c.ListTenants(context.Background())
+			errs <- err
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		if err != nil {
 			t.Fatal(err)
 		}
 	}
 	if waited := clk.Now().Sub(began); waited != 0 {
-		t.Fatalf("50 requests within a budget of 50 waited %v", waited)
+		t.Fatalf("120 requests at once within the default budget waited %v", waited)
+	}
+	if tokens, gets := f.count("POST", "/oauth/token"), f.count("GET", "/v1/tenants"); tokens != 1 || gets != 120 {
+		t.Fatalf("%d token requests and %d GETs, want 1 and 120", tokens, gets)
 	}
 	if _, err := f.c.ListTenants(context.Background()); err != nil {
 		t.Fatal(err)
 	}
 	if waited := clk.Now().Sub(began); waited != window {
-		t.Fatalf("the 51st request went after %v, want %v (when the first left the window)", waited, window)
+		t.Fatalf("the 121st request went after %v, want %v (when the first left the window)", waited, window)
+	}
+}
+
+// Two terraform processes of one account on one machine spend one budget: together they send 120 at once,
+// and the next request of either waits for the window.
+func TestRateLimiter_processesOnOneMachineShareTheBudget(t *testing.T) {
+	clk := newFakeClock()
+	dir := t.TempDir()
+	f := setup(t, nil, func(c *Config) { c.RequestsPerMinute, c.Clock, c.BudgetDir = 0, clk, dir })
+	other, err := New(Config{BaseURL: f.e.BaseURL(), ClientID: f.e.ClientID(), ClientSecret: f.e.ClientSecret(), Clock: clk, BudgetDir: dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	began := clk.Now()
+	for i := 0; i < 120; i++ {
+		c := f.c
+		if i%2 == 1 {
+			c = other
+		}
+		if _, err := c.ListTenants(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if waited := clk.Now().Sub(began); waited != 0 {
+		t.Fatalf("120 requests of two processes waited %v", waited)
+	}
+	if _, err := other.ListTenants(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if waited := clk.Now().Sub(began); waited != window {
+		t.Fatalf("the 121st request of the account went after %v, want %v", waited, window)
+	}
+}
+
+// A create given up while it waited for the budget never left: the error says so, and nothing is looked for.
+func TestRateLimiter_aCreateThatWaitedPastItsDeadlineWasNotSent(t *testing.T) {
+	clk := newFakeClock()
+	f := setup(t, nil, func(c *Config) { c.RequestsPerMinute, c.Clock = 0, clk })
+	for i := 0; i < 120; i++ {
+		if _, err := f.c.ListTenants(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	timedOut, cancel := clk.WithTimeout(context.Background(), 10*time.Second) // ends while it waits
+	defer cancel()
+	cancelled, cancelNow := context.WithCancel(context.Background()) // ended already: as a real deadline is seen
+	cancelNow()
+	for _, ctx := range []context.Context{timedOut, cancelled} {
+		_, err := f.c.CreateInstance(ctx, f.createReq("late"))
+		var unclear *UnclearError
+		if err == nil || errors.As(err, &unclear) || !strings.Contains(err.Error(), "not sent") {
+			t.Fatalf("error %v, want a create that was not sent", err)
+		}
+	}
+	if posts, lists := f.count("POST", "/v1/instances"), f.count("GET", "/v1/instances"); posts != 0 || lists != 0 {
+		t.Fatalf("%d creates and %d looks for a create that never left", posts, lists)
 	}
 }
 

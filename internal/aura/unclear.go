@@ -68,6 +68,7 @@ func resolveUnclear[T any](ctx context.Context, c *Client, send func() (T, error
 func lookFor[T any](ctx context.Context, c *Client, window time.Duration, look func(context.Context) (T, bool, error)) (T, bool, error) {
 	deadline := c.clk.Now().Add(window)
 	p := c.newPoller()
+	defer p.done()
 	for {
 		v, ok, err := look(ctx)
 		if err != nil || ok {

@@ -10,22 +10,32 @@ import (
 
 // poller spaces polls by max(PollMin, a tenth of the time waited so far), capped at PollMax: a change is
 // noticed within about 10 % of the elapsed time, a 60 s wait costs 10 polls at the 6 s default, and a long
-// one grows its interval instead of polling every few seconds for minutes.
+// one grows its interval instead of polling every few seconds for minutes. When many waits share the budget
+// (in this process and the others on this machine that use the account), each polls no more often than its
+// share of it, so that polls do not ask for more than the account allows and leave the rest waiting on 429s.
 type poller struct {
 	clk      Clock
+	limiter  *windowLimiter
 	began    time.Time
 	min, max time.Duration
 	polls    int
 }
 
+// newPoller counts a wait until done is called.
 func (c *Client) newPoller() *poller {
-	return &poller{clk: c.clk, began: c.clk.Now(), min: c.cfg.PollMin, max: c.cfg.PollMax}
+	c.limiter.beginWait()
+	return &poller{clk: c.clk, limiter: c.limiter, began: c.clk.Now(), min: c.cfg.PollMin, max: c.cfg.PollMax}
+}
+
+func (p *poller) done() { p.limiter.endWait() }
+
+func (p *poller) interval() time.Duration {
+	return max(min(p.max, max(p.min, p.clk.Now().Sub(p.began)/10)), p.limiter.pollShare())
 }
 
 func (p *poller) wait(ctx context.Context) error {
-	d := min(p.max, max(p.min, p.clk.Now().Sub(p.began)/10))
 	p.polls++
-	return p.clk.Sleep(ctx, d)
+	return p.clk.Sleep(ctx, p.interval())
 }
 
 // Failure statuses end a wait at once.
@@ -47,6 +57,7 @@ func (c *Client) AwaitInstance(ctx context.Context, id string, statuses ...strin
 // When ctx ends, the error says what was awaited and the last status seen.
 func waitFor[T any](ctx context.Context, c *Client, afterAction bool, what string, get func() (T, string, error), done func(T, string) (bool, error)) (T, error) {
 	p := c.newPoller()
+	defer p.done()
 	var last T
 	status := "unknown"
 	late := func() error { return fmt.Errorf("%s in time; last status %q", what, status) }

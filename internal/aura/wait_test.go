@@ -32,3 +32,38 @@ func TestWaitForSnapshot_failedEndsTheWait(t *testing.T) {
 		t.Errorf("error %v after %d polls", err, polls)
 	}
 }
+
+// With the defaults, a single wait for a change 57.3 s away polls at most 10 times and sees it within 6 s;
+// fifteen waits of the account at once poll every 7.5 s, their share of the budget of 120.
+func TestPoller_defaultsAndTheShareOfManyWaits(t *testing.T) {
+	clk := newFakeClock()
+	c, err := New(Config{BaseURL: "http://127.0.0.1:1", ClientID: "id", ClientSecret: "secret", Clock: clk, BudgetDir: t.TempDir()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := c.newPoller()
+	change := p.began.Add(57300 * time.Millisecond)
+	for clk.Now().Before(change) {
+		if err := p.wait(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if lag := clk.Now().Sub(change); p.polls > 10 || lag > 6*time.Second {
+		t.Errorf("a single wait: %d polls, the change seen %v late", p.polls, lag)
+	}
+	p.done()
+
+	var many []*poller
+	for i := 0; i < 15; i++ {
+		many = append(many, c.newPoller())
+	}
+	if d := many[0].interval(); d != 7500*time.Millisecond {
+		t.Errorf("fifteen waits poll every %v, want 7.5s", d)
+	}
+	for _, p := range many {
+		p.done()
+	}
+	if d := c.newPoller().interval(); d != 6*time.Second {
+		t.Errorf("a wait alone again polls every %v, want 6s", d)
+	}
+}

@@ -1,16 +1,23 @@
 package aura
 
 import (
+	"bufio"
 	"context"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
 	"testing"
 	"time"
+
+	"github.com/gofrs/flock"
 )
 
 // A request waits for the oldest of the last budget requests to leave the window: a sliding window, not a
 // fixed minute.
 func TestWindowLimiter_slides(t *testing.T) {
 	clk := newFakeClock()
-	l := newWindowLimiter(clk, 3)
+	l := newWindowLimiter(clk, 3, nil)
 	t0 := clk.Now()
 	wait := func() time.Duration {
 		t.Helper()
@@ -34,7 +41,7 @@ func TestWindowLimiter_slides(t *testing.T) {
 // not one each), and for the rest of the window the budget is halved, again on each further 429.
 func TestWindowLimiter_a429PausesEveryGoroutineOnceAndHalvesTheBudget(t *testing.T) {
 	clk := newFakeClock()
-	l := newWindowLimiter(clk, 100)
+	l := newWindowLimiter(clk, 100, nil)
 	t0 := clk.Now()
 	for i := 0; i < 40; i++ {
 		if d := l.take(); d != 0 {
@@ -62,13 +69,202 @@ func TestWindowLimiter_a429PausesEveryGoroutineOnceAndHalvesTheBudget(t *testing
 	if d := l.take(); d <= 0 {
 		t.Fatal("a second 429 left the budget at 50")
 	}
-	if l.shrunk != 25 {
-		t.Fatalf("budget after two 429s is %d, want 25", l.shrunk)
+	if got := l.current(&l.state, clk.Now().UnixNano()); got != 25 {
+		t.Fatalf("budget after two 429s is %d, want 25", got)
 	}
 	_ = clk.Sleep(context.Background(), window)
 	for i := 0; i < 60; i++ { // a window later the whole budget is back
 		if d := l.take(); d != 0 {
 			t.Fatalf("a window after the 429s, request %d waited %v", i+1, d)
 		}
+	}
+}
+
+// 429s answered to requests that were under way together are one crowding: the first pauses everybody and
+// halves the budget, the others do not halve it again.
+func TestWindowLimiter_a429BurstHalvesTheBudgetOnce(t *testing.T) {
+	clk := newFakeClock()
+	l := newWindowLimiter(clk, 120, nil)
+	for i := 0; i < 10; i++ {
+		l.throttled(5 * time.Second)
+	}
+	if got := l.current(&l.state, clk.Now().UnixNano()); got != 60 {
+		t.Fatalf("ten 429s at once left a budget of %d, want 60", got)
+	}
+}
+
+// Each 429 after the pause halves the budget again, down to an eighth of it.
+func TestWindowLimiter_repeated429sHalveDownToAnEighth(t *testing.T) {
+	clk := newFakeClock()
+	l := newWindowLimiter(clk, 120, nil)
+	for _, want := range []int{60, 30, 15, 15} {
+		l.throttled(time.Second)
+		_ = clk.Sleep(context.Background(), time.Second)
+		if got := l.current(&l.state, clk.Now().UnixNano()); got != want {
+			t.Fatalf("budget %d after a 429, want %d", got, want)
+		}
+	}
+}
+
+// sharedPair is two terraform processes of one account on one machine: two limiters over one budget file.
+func sharedPair(t *testing.T, clk Clock) (a, b *windowLimiter) {
+	t.Helper()
+	dir := t.TempDir()
+	open := func() *windowLimiter {
+		w, err := openSharedWindow(dir, "http://127.0.0.1:1", "client-id")
+		if err != nil {
+			t.Fatal(err)
+		}
+		return newWindowLimiter(clk, 120, w)
+	}
+	return open(), open()
+}
+
+// A 429 that one process sees pauses the other too, at once, before it is refused itself.
+func TestWindowLimiter_a429PausesTheOtherProcessesOfTheAccount(t *testing.T) {
+	clk := newFakeClock()
+	a, b := sharedPair(t, clk)
+	a.throttled(30 * time.Second)
+	if d := b.take(); d != 30*time.Second {
+		t.Fatalf("the other process was told to wait %v, want the one pause of 30s", d)
+	}
+	if d := b.paused(); d != 30*time.Second {
+		t.Fatalf("the token request of the other process may go in %v, want after the pause of 30s", d)
+	}
+	_ = clk.Sleep(context.Background(), 30*time.Second)
+	for i := 0; i < 60; i++ { // the account's budget is halved for the rest of the window
+		if d := b.take(); d != 0 {
+			t.Fatalf("request %d of the halved budget waited %v", i+1, d)
+		}
+	}
+	if d := a.take(); d <= 0 {
+		t.Fatal("the 61st request of the account went within the halved budget")
+	}
+}
+
+// Each wait polls no more often than its share of the budget, counted over every process of the account on
+// this machine: one wait is never slowed (its share is half a second), fifteen poll every 7.5 s so that
+// together they ask for 120 a minute. A process that dies without saying so drops out of the count.
+func TestWindowLimiter_waitsPollAtTheirShareOfTheBudget(t *testing.T) {
+	clk := newFakeClock()
+	a, b := sharedPair(t, clk)
+	a.beginWait()
+	if d := a.pollShare(); d != 500*time.Millisecond {
+		t.Fatalf("one wait's share is %v, want 500ms", d)
+	}
+	for i := 0; i < 4; i++ {
+		a.beginWait()
+	}
+	for i := 0; i < 10; i++ {
+		b.beginWait()
+	}
+	for _, l := range []*windowLimiter{a, b} {
+		if d := l.pollShare(); d != 7500*time.Millisecond {
+			t.Fatalf("fifteen waits in two processes: a share of %v, want 7.5s", d)
+		}
+	}
+	_ = clk.Sleep(context.Background(), waitsExpire) // b died with its ten waits
+	if d := a.pollShare(); d != 2500*time.Millisecond {
+		t.Fatalf("after the other process went silent, a share of %v, want 2.5s for five waits", d)
+	}
+	for i := 0; i < 5; i++ {
+		a.endWait()
+	}
+	if d := a.pollShare(); d != 0 {
+		t.Fatalf("no wait left, a share of %v", d)
+	}
+}
+
+// The lock is the system's (flock): a process that hangs holding it costs the others one lock timeout, after
+// which they count alone for a window; one that crashes leaves no lock at all.
+func TestSharedWindow_aHungOrCrashedHolderNeverBlocks(t *testing.T) {
+	if dir := os.Getenv("AURA_TEST_HOLD_BUDGET_LOCK"); dir != "" {
+		lock := flock.New(filepath.Join(dir, "budget.lock"))
+		if err := lock.Lock(); err != nil {
+			panic(err)
+		}
+		fmt.Println("locked")
+		time.Sleep(time.Minute)
+		return
+	}
+	clk := newFakeClock()
+	a, b := sharedPair(t, clk)
+	a.shared.timeout, b.shared.timeout = 50*time.Millisecond, 50*time.Millisecond
+	for i := 0; i < 100; i++ {
+		a.take()
+	}
+	b.take() // b has read the count: 101
+	holder := exec.Command(os.Args[0], "-test.run=^TestSharedWindow_aHungOrCrashedHolderNeverBlocks$")
+	holder.Env = append(os.Environ(), "AURA_TEST_HOLD_BUDGET_LOCK="+filepath.Dir(a.shared.path))
+	out, err := holder.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := holder.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = holder.Process.Kill(); _ = holder.Wait() })
+	if line, err := bufio.NewReader(out).ReadString('\n'); err != nil || line != "locked\n" {
+		t.Fatalf("the holder said %q, %v", line, err)
+	}
+
+	began := time.Now()
+	for i := 0; i < 30; i++ { // b goes on with the count as it last read it: 19 more fit
+		if d := b.take(); d != 0 && i < 19 || d == 0 && i >= 19 {
+			t.Fatalf("request %d of b under a hung lock: wait %v", i+1, d)
+		}
+	}
+	if d := time.Since(began); d > 500*time.Millisecond {
+		t.Fatalf("30 requests under a hung lock took %v, want one lock timeout", d)
+	}
+
+	if err := holder.Process.Kill(); err != nil { // the holder crashes
+		t.Fatal(err)
+	}
+	_ = holder.Wait()
+	_ = clk.Sleep(context.Background(), window) // b tries the file again
+	began = time.Now()
+	if d := b.take(); d != 0 {
+		t.Fatalf("a window later b waited %v", d)
+	}
+	if d := time.Since(began); d >= b.shared.timeout {
+		t.Fatalf("b waited %v for the lock the crashed holder had", d)
+	}
+	if n := len(a.stateOfFile(t)); n != 1 {
+		t.Fatalf("the file holds %d requests of the last window, want b's one", n)
+	}
+}
+
+// stateOfFile reads the account's count as the other processes see it.
+func (l *windowLimiter) stateOfFile(t *testing.T) []int64 {
+	t.Helper()
+	s, ok := l.shared.update(func(s *windowState) { s.prune(l.clk.Now().UnixNano()) })
+	if !ok {
+		t.Fatal("the budget file cannot be used")
+	}
+	return s.Sent
+}
+
+// Without a usable directory the budget holds for the process alone.
+func TestClient_worksWithoutABudgetDirectory(t *testing.T) {
+	notADir := filepath.Join(t.TempDir(), "file")
+	if err := os.WriteFile(notADir, nil, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	clk := newFakeClock()
+	c, err := New(Config{BaseURL: "http://127.0.0.1:1", ClientID: "id", ClientSecret: "secret", Clock: clk, BudgetDir: filepath.Join(notADir, "budget")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.limiter.shared != nil {
+		t.Fatal("a budget file under a regular file")
+	}
+	for i := 0; i < 120; i++ {
+		if d := c.limiter.take(); d != 0 {
+			t.Fatalf("request %d waited %v", i+1, d)
+		}
+	}
+	if d := c.limiter.take(); d != window {
+		t.Fatalf("the 121st request waits %v, want %v", d, window)
 	}
 }
