@@ -5,6 +5,7 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 )
 
@@ -58,11 +59,15 @@ func (d *networkAccessConfigurationsDataSource) Read(ctx context.Context, req da
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	configured := m.TenantID
 	m.TenantID = types.StringValue(d.data.tenant(m.TenantID, "tenant_id", &resp.Diagnostics))
 	if resp.Diagnostics.HasError() {
 		return
 	}
 	list, err := d.data.client.ListNetworkAccess(ctx, m.TenantID.ValueString())
+	if d.data.tenantNotFound(ctx, err, m.TenantID.ValueString(), configured.IsNull(), path.Root("tenant_id"), &resp.Diagnostics) {
+		return
+	}
 	if err != nil {
 		addAPIError(&resp.Diagnostics, "Listing network access configurations failed", networkFeature, err)
 		return

@@ -73,5 +73,5 @@ output "listed_as_managed" {
 
 func TestAccNetworkAccessConfigurationsDataSource_unknownTenantFails(t *testing.T) {
 	needsEmulator(t)
-	failsToRead(t, `data "aura_network_access_configurations" "elsewhere" { tenant_id = "00000000-0000-0000-0000-000000000000" }`, "Listing network access configurations failed", "404")
+	failsToRead(t, `data "aura_network_access_configurations" "elsewhere" { tenant_id = "00000000-0000-0000-0000-000000000000" }`, "Tenant not found", "cannot see tenant 00000000-0000-0000-0000-000000000000", "They see:", "Set tenant_id here")
 }

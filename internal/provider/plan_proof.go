@@ -43,19 +43,28 @@ func (pd *providerData) tenantAtPlan(ctx context.Context, configured types.Strin
 	case err == nil:
 		return t
 	case pd.credentialsRefused(err, diags):
-	case errors.Is(err, aura.ErrNotFound) || aura.StatusOf(err) == http.StatusForbidden:
-		if pd.firstReport("tenant " + id) {
-			where := "tenant_id here, or tenant_id in the provider block (or AURA_TENANT_ID)"
-			if configured.IsNull() {
-				where = "tenant_id in the provider block (or the AURA_TENANT_ID environment variable), or tenant_id on the resource"
-			}
-			diags.AddAttributeError(attr, "Tenant not found",
-				fmt.Sprintf("These credentials cannot see tenant %s. %s Set %s to one of them.", id, pd.visibleTenants(ctx), where))
-		}
+	case pd.tenantNotFound(ctx, err, id, configured.IsNull(), attr, diags):
 	default:
 		diags.AddWarning("The tenant could not be checked at plan", fmt.Sprintf("Reading tenant %s failed: %v. The apply checks the configuration instead.", id, err))
 	}
 	return nil
+}
+
+// tenantNotFound reports, once per plan, a tenant these credentials cannot see, with those they can; false for
+// any other error. fromProvider tells whether the id came from the provider's tenant_id (or AURA_TENANT_ID).
+func (pd *providerData) tenantNotFound(ctx context.Context, err error, id string, fromProvider bool, attr path.Path, diags *diag.Diagnostics) bool {
+	if !errors.Is(err, aura.ErrNotFound) && aura.StatusOf(err) != http.StatusForbidden {
+		return false
+	}
+	if pd.firstReport("tenant " + id) {
+		where := attr.String() + " here, or tenant_id in the provider block (or AURA_TENANT_ID)"
+		if fromProvider {
+			where = "tenant_id in the provider block (or the AURA_TENANT_ID environment variable), or " + attr.String() + " here,"
+		}
+		diags.AddAttributeError(attr, "Tenant not found",
+			fmt.Sprintf("These credentials cannot see tenant %s. %s Set %s to one of them.", id, pd.visibleTenants(ctx), where))
+	}
+	return true
 }
 
 // visibleTenants lists the tenants the credentials can see, for the error about one they cannot.

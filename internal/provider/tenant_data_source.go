@@ -5,6 +5,7 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 )
 
@@ -70,9 +71,11 @@ func (d *tenantDataSource) Read(ctx context.Context, req datasource.ReadRequest,
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	t, err := d.data.client.GetTenant(ctx, id)
+	t, err := d.data.tenantRead(ctx, id)
 	if err != nil {
-		resp.Diagnostics.AddError("Reading the Aura tenant failed", err.Error())
+		if !d.data.credentialsRefused(err, &resp.Diagnostics) && !d.data.tenantNotFound(ctx, err, id, m.ID.IsNull(), path.Root("id"), &resp.Diagnostics) {
+			resp.Diagnostics.AddError("Reading the Aura tenant failed", err.Error())
+		}
 		return
 	}
 	m.ID, m.Name = types.StringValue(t.ID), types.StringValue(t.Name)

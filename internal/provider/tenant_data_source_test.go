@@ -57,5 +57,5 @@ data "aura_tenant" "named" {
 }
 
 func TestAccTenantDataSource_unknownTenantFails(t *testing.T) {
-	failsToRead(t, `data "aura_tenant" "missing" { id = "00000000-0000-0000-0000-000000000000" }`, "Reading the Aura tenant failed", "404")
+	failsToRead(t, `data "aura_tenant" "missing" { id = "00000000-0000-0000-0000-000000000000" }`, "Tenant not found", "cannot see tenant 00000000-0000-0000-0000-000000000000", "They see:", "Set id here")
 }
