@@ -39,15 +39,8 @@ func TestScheduledCadence_followsTheReference(t *testing.T) {
 // method and route.
 func statsOf(t *testing.T, e *emulator.Emulator, method, route string) int {
 	t.Helper()
-	var st struct {
-		Requests []struct {
-			Method, Route string
-			Count         int
-		}
-	}
-	slowControl(t, e, "GET", "/_emulator/stats", nil, &st)
 	n := 0
-	for _, r := range st.Requests {
+	for _, r := range served(t, e) {
 		if r.Method == method && r.Route == route {
 			n += r.Count
 		}
@@ -342,15 +335,8 @@ func TestAccBackupStatus_freeHasNoScheduleAndReachesItsOneSnapshot(t *testing.T)
 	t.Parallel()
 	e, c := slowEmulator(t, 300*time.Millisecond)
 	id, _ := postureInstance(t, e, c, "free-db")
-	ctx := context.Background()
-	sid, err := c.CreateSnapshot(ctx, id)
-	if err != nil {
-		t.Fatal(err)
-	}
-	s, err := c.WaitForSnapshot(ctx, id, sid)
-	if err != nil {
-		t.Fatal(err)
-	}
+	s := takeSnapshot(t, c, id)
+	sid := s.SnapshotID
 	w := newCLIWorkdir(t, providerBlock(e)+fmt.Sprintf(`
 data "aura_backup_status" "ledger" {
   instance_id = %q

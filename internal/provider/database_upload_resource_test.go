@@ -1,7 +1,6 @@
 package provider
 
 import (
-	"context"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -229,14 +228,7 @@ func TestAccDatabaseUpload_fileChangedSinceThePlanIsRefused(t *testing.T) {
 	needsEmulator(t)
 	id := createInstanceForTest(t, "acc-upload-changed", "professional-db")
 	c := testAccClient(t)
-	ctx := context.Background()
-	snap, err := c.CreateSnapshot(ctx, id)
-	if err == nil {
-		_, err = c.WaitForSnapshot(ctx, id, snap)
-	}
-	if err != nil {
-		t.Fatal(err)
-	}
+	snap := takeSnapshot(t, c, id).SnapshotID
 	w := newCLIWorkdir(t, fmt.Sprintf(`
 resource "aura_snapshot_export" "e" {
   instance_id = %q

@@ -2,6 +2,7 @@ package provider
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -99,4 +100,35 @@ func otherEmulatorsSecrets() []string {
 	otherSecretsMu.Lock()
 	defer otherSecretsMu.Unlock()
 	return otherSecrets
+}
+
+// takeSnapshot takes an on-demand snapshot of an instance through c and waits until it is Completed.
+func takeSnapshot(t *testing.T, c *aura.Client, instanceID string) *aura.Snapshot {
+	t.Helper()
+	ctx := context.Background()
+	id, err := c.CreateSnapshot(ctx, instanceID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := c.WaitForSnapshot(ctx, instanceID, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+// served is what an emulator's statistics say it served since their last reset, by method and route.
+func served(t *testing.T, e *emulator.Emulator) []struct {
+	Method, Route string
+	Count         int
+} {
+	t.Helper()
+	var st struct {
+		Requests []struct {
+			Method, Route string
+			Count         int
+		}
+	}
+	slowControl(t, e, "GET", "/_emulator/stats", nil, &st)
+	return st.Requests
 }

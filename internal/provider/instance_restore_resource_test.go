@@ -334,13 +334,7 @@ func TestAccInstanceRestore_timeoutAfterAcceptanceIsNotResent(t *testing.T) {
 	if _, err := c.WaitForInstance(ctx, created.ID, "running"); err != nil {
 		t.Fatal(err)
 	}
-	snap, err := c.CreateSnapshot(ctx, created.ID)
-	if err == nil {
-		_, err = c.WaitForSnapshot(ctx, created.ID, snap)
-	}
-	if err != nil {
-		t.Fatal(err)
-	}
+	snap := takeSnapshot(t, c, created.ID).SnapshotID
 	config := func(backup bool) string {
 		return providerBlock(slow) + fmt.Sprintf(`
 resource "aura_instance_restore" "slow" {
@@ -450,13 +444,7 @@ func TestAccInstanceRestore_freeDBUndoWouldEvictTheSource(t *testing.T) {
 	}
 	t.Cleanup(func() { _ = c.DeleteInstance(ctx, created.ID) })
 	x := putData(t, created.ID, map[string]any{"dataset": "X"})
-	snap, err := c.CreateSnapshot(ctx, created.ID)
-	if err == nil {
-		_, err = c.WaitForSnapshot(ctx, created.ID, snap)
-	}
-	if err != nil {
-		t.Fatal(err)
-	}
+	snap := takeSnapshot(t, c, created.ID).SnapshotID
 	putData(t, created.ID, map[string]any{"dataset": "Y"})
 	config := func(backup string) string {
 		return fmt.Sprintf(`

@@ -35,17 +35,7 @@ func TestAccPlanProof_whatApplyWouldRefuseFailsAtPlan(t *testing.T) {
 		}
 		return in.ID
 	}
-	snapshot := func(id string) string {
-		t.Helper()
-		s, err := c.CreateSnapshot(ctx, id)
-		if err == nil {
-			_, err = c.WaitForSnapshot(ctx, id, s)
-		}
-		if err != nil {
-			t.Fatal(err)
-		}
-		return s
-	}
+	snapshot := func(id string) string { return takeSnapshot(t, c, id).SnapshotID }
 
 	// A snapshot that expires, and one left with 15 minutes of its 7-day exportable window (professional-db).
 	old := create("old", "professional-db", "4GB")
@@ -330,14 +320,7 @@ func mustList(t *testing.T, c *aura.Client, id string) []aura.Snapshot {
 // something (anything but a GET and the token request), the GETs, and the token requests.
 func requestsSince(t *testing.T, e *emulator.Emulator) (mutating, gets, tokens int) {
 	t.Helper()
-	var st struct {
-		Requests []struct {
-			Method, Route string
-			Count         int
-		}
-	}
-	slowControl(t, e, "GET", "/_emulator/stats", nil, &st)
-	for _, r := range st.Requests {
+	for _, r := range served(t, e) {
 		switch {
 		case r.Route == "/oauth/token":
 			tokens += r.Count

@@ -72,13 +72,7 @@ func TestSnapshotsListing_perTypeAfter100Days(t *testing.T) {
 				t.Fatal(err)
 			}
 			testEmulator.AdvanceClock(100 * 24 * time.Hour)
-			sid, err := c.CreateSnapshot(ctx, created.ID)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if _, err := c.WaitForSnapshot(ctx, created.ID, sid); err != nil {
-				t.Fatal(err)
-			}
+			sid := takeSnapshot(t, c, created.ID).SnapshotID
 			control(t, "DELETE", "/_emulator/stats", nil, nil)
 
 			pd := &providerData{client: c}
@@ -232,15 +226,7 @@ func TestAccSnapshotsDataSource_beforeTheIncident(t *testing.T) {
 	id, first := postureInstance(t, e, c, "professional-db")
 	onDemand := func() aura.Snapshot {
 		e.AdvanceClock(time.Hour)
-		sid, err := c.CreateSnapshot(ctx, id)
-		if err != nil {
-			t.Fatal(err)
-		}
-		s, err := c.WaitForSnapshot(ctx, id, sid)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return *s
+		return *takeSnapshot(t, c, id)
 	}
 	lastGood, afterIncident := onDemand(), onDemand()
 	e.AdvanceClock(48 * time.Hour) // two daily scheduled snapshots, after the incident too

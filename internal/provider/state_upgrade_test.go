@@ -1,7 +1,6 @@
 package provider
 
 import (
-	"context"
 	"encoding/json"
 	"os"
 	"path/filepath"
@@ -16,26 +15,19 @@ import (
 // instance, an on-demand snapshot, an in-place restore, an overwrite, an upload and a clone.
 func TestAccStateUpgrade_fromVersion0PlansNothing(t *testing.T) {
 	needsEmulator(t)
-	ctx := context.Background()
 	c := testAccClient(t)
 	ids := map[string]string{"{{TENANT}}": testEmulator.TenantID()}
 	for _, name := range []string{"prod", "replica", "staging"} {
 		ids["{{"+strings.ToUpper(name)+"}}"] = createInstanceForTest(t, name, "professional-db")
 	}
-	snap, err := c.CreateSnapshot(ctx, ids["{{PROD}}"])
-	if err == nil {
-		_, err = c.WaitForSnapshot(ctx, ids["{{PROD}}"], snap)
-	}
-	if err != nil {
-		t.Fatal(err)
-	}
-	ids["{{SNAPSHOT}}"] = snap
+	ids["{{SNAPSHOT}}"] = takeSnapshot(t, c, ids["{{PROD}}"]).SnapshotID
 	w := newCLIWorkdir(t, "")
 	file := filepath.Join(w.dir, "prod.backup")
 	if err := os.WriteFile(file, []byte("the file uploaded before the upgrade"), 0o600); err != nil {
 		t.Fatal(err)
 	}
 	ids["{{FILE}}"] = file
+	var err error
 	if ids["{{SHA}}"], err = aura.FileSHA256(file); err != nil {
 		t.Fatal(err)
 	}
