@@ -206,23 +206,7 @@ func TestToken_renewedOnceUnderConcurrency(t *testing.T) {
 	}
 	time.Sleep(1100 * time.Millisecond)
 	f.resetStats()
-	var wg sync.WaitGroup
-	errs := make(chan error, 20)
-	for i := 0; i < 20; i++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			_, err := f.c.ListTenants(context.Background())
-			errs <- err
-		}()
-	}
-	wg.Wait()
-	close(errs)
-	for err := range errs {
-		if err != nil {
-			t.Error(err)
-		}
-	}
+	listConcurrently(t, f.c, 20)
 	if n := f.count("POST", "/oauth/token"); n != 1 {
 		t.Errorf("%d token renewals, want 1", n)
 	}
@@ -243,23 +227,7 @@ func TestRateLimiter_burstsUpToTheBudgetThenWaitsForTheWindow(t *testing.T) {
 	clk := newFakeClock()
 	f := setup(t, nil, func(c *Config) { c.RequestsPerMinute, c.Clock = 0, clk })
 	began := clk.Now()
-	var wg sync.WaitGroup
-	errs := make(chan error, 120)
-	for i := 0; i < 120; i++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			_, err := f.c.ListTenants(context.Background())
-			errs <- err
-		}()
-	}
-	wg.Wait()
-	close(errs)
-	for err := range errs {
-		if err != nil {
-			t.Fatal(err)
-		}
-	}
+	listConcurrently(t, f.c, 120)
 	if waited := clk.Now().Sub(began); waited != 0 {
 		t.Fatalf("120 requests at once within the default budget waited %v", waited)
 	}
@@ -384,6 +352,26 @@ func TestCheckURL(t *testing.T) {
 	} {
 		if err := CheckURL(u); (err == nil) != ok {
 			t.Errorf("CheckURL(%q) = %v", u, err)
+		}
+	}
+}
+
+// listConcurrently sends n tenant lists at once through c, and fails the test if any fails.
+func listConcurrently(t *testing.T, c *Client, n int) {
+	t.Helper()
+	var wg sync.WaitGroup
+	errs := make(chan error, n)
+	for range n {
+		wg.Go(func() {
+			_, err := c.ListTenants(context.Background())
+			errs <- err
+		})
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		if err != nil {
+			t.Error(err)
 		}
 	}
 }
