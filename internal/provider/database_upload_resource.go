@@ -193,11 +193,12 @@ func (r *databaseUploadResource) Create(ctx context.Context, req resource.Create
 	err = c.Act(ctx, instanceID, func() error { return c.Upload(ctx, instanceID, source) }, "loading")
 	r.data.seen(instanceID, nil)
 	// The file has been sent or will not be: public traffic is needed no longer.
-	leaveWindow(ctx, window, err == nil, &resp.Diagnostics)
+	left := leaveWindow(ctx, window, err == nil, &resp.Diagnostics)
 	if err != nil {
 		r.uploadError(ctx, in, err, resp)
 		return
 	}
+	recordLeftOpen(ctx, resp.Private, left, &resp.Diagnostics)
 	state.ID = types.StringValue(instanceID + "/" + sum)
 	state.SourceSHA256, state.Status, state.UploadedAt = types.StringValue(sum), types.StringValue(actPending), types.StringNull()
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...) // accepted: in state whatever the wait says
@@ -256,11 +257,13 @@ func (r *databaseUploadResource) uploadError(ctx context.Context, in *aura.Insta
 	}
 }
 
-// Read brings a pending upload up to date; a finished one is history and is handed back unchanged.
+// Read brings a pending upload up to date; a finished one is history and is handed back unchanged. Public
+// traffic that its window left open is warned of until it is closed.
 func (r *databaseUploadResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
 	readAct(ctx, r.data, req, resp, func(m *databaseUploadModel) (types.String, *types.String, *types.String) {
 		return m.InstanceID, &m.Status, &m.UploadedAt
 	})
+	r.warnLeftOpen(ctx, req, resp)
 }
 
 // Update records changed inputs and settings; it never uploads.
