@@ -59,7 +59,9 @@ func (r *databaseUploadResource) Schema(ctx context.Context, _ resource.SchemaRe
 		MarkdownDescription: "Aura refuses an upload while a network access configuration disables public traffic in the instance's " +
 			"cloud region (any tier's). With `true`, the upload follows Aura's documented workflow: the provider turns public traffic on in " +
 			"each such configuration, waits until the configuration is ready (the setting holds only then), uploads, and turns it off " +
-			"again, also when the upload fails or the resource's timeout ends (that last step has up to 10 minutes of its own). Uploads of " +
+			"again, also when the upload fails or the resource's timeout ends (that last step has up to 10 minutes of its own). If turning it " +
+			"off fails, the upload is kept (never sent again), a warning says how to close it, and every later plan warns until it is off. " +
+			"A provider process killed outright (SIGKILL) while public traffic is on cannot turn it off, nor record it. Uploads of " +
 			"one apply into the same region share the opening: it is turned off after the last of them. A configuration managed by " +
 			"`aura_network_access_configuration` is back as configured, so its next plan is empty. The plan says when it will be opened. " +
 			"With `false` (default) such an upload is refused before anything is sent. A change is recorded in place and uploads nothing.",

@@ -682,7 +682,7 @@ func TestTrafficWindows_theCloseEndsTenMinutesAfterTheUploadLeaves(t *testing.T)
 	if err := u.open(ctx); err != nil {
 		t.Fatal(err)
 	}
-	clk.Sleep(ctx, 10*time.Minute) // past the scheduled transitions: from now on the configuration's updates never end
+	_ = clk.Sleep(ctx, 10*time.Minute) // past the scheduled transitions: from now on the configuration's updates never end
 	w := u.windows[0]
 	if err := w.take(ctx); err != nil {
 		t.Fatal(err)
@@ -691,7 +691,7 @@ func TestTrafficWindows_theCloseEndsTenMinutesAfterTheUploadLeaves(t *testing.T)
 	closed := make(chan error, 1)
 	go func() { closed <- u.leave(ctx) }()
 	awaitUsers(n, 0)
-	clk.Sleep(ctx, 9*time.Minute)
+	_ = clk.Sleep(ctx, 9*time.Minute)
 	w.give()
 	err = <-closed
 	took := clk.Now().Sub(left)
