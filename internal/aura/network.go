@@ -112,10 +112,11 @@ func (c *Client) waitForNetworkAccess(ctx context.Context, tenantID, id string, 
 }
 
 // SetPublicTraffic sets public_traffic_enabled of a configuration and waits until the setting holds, which is
-// once the configuration is ready again (api/README.md C.1). A configuration already so is left alone. sent
-// tells whether a change was sent, whatever came of it: a caller that opened public traffic must close it
-// again even when the answer was lost.
-func (c *Client) SetPublicTraffic(ctx context.Context, tenantID, id string, enabled bool) (sent bool, err error) {
+// once the configuration is ready again (api/README.md C.1). A configuration already so is left alone. sending,
+// if not nil, is called right before the change is sent: a caller that must be known to own the change from then
+// on (other uploads of its process see it in the gap before the answer). sent tells whether a change was sent,
+// whatever came of it: a caller that opened public traffic must close it again even when the answer was lost.
+func (c *Client) SetPublicTraffic(ctx context.Context, tenantID, id string, enabled bool, sending func()) (sent bool, err error) {
 	// Aura refuses a PATCH while an update runs (409); wait it out first.
 	n, err := c.WaitForNetworkAccess(ctx, tenantID, id)
 	if err != nil {
@@ -124,6 +125,9 @@ func (c *Client) SetPublicTraffic(ctx context.Context, tenantID, id string, enab
 	if n.PublicTrafficEnabled == enabled {
 		return false, nil
 	}
+	if sending != nil {
+		sending()
+	}
 	if _, err := c.UpdateNetworkAccess(ctx, tenantID, id, UpdateNetworkAccessRequest{PublicTrafficEnabled: &enabled}); err != nil {
 		return true, err
 	}
@@ -131,16 +135,21 @@ func (c *Client) SetPublicTraffic(ctx context.Context, tenantID, id string, enab
 	return true, err
 }
 
-// PublicTrafficRestoreTimeout bounds RestorePublicTraffic: a wait for a running update, the PATCH and the wait
-// for ready.
+// PublicTrafficRestoreTimeout bounds the restore of a setting after an upload window: any wait for a turn, a wait
+// for a running update, the PATCH and the wait for ready, all together.
 const PublicTrafficRestoreTimeout = 10 * time.Minute
 
-// RestorePublicTraffic is SetPublicTraffic for putting a setting back after an upload window, on a context of
-// its own bounded by PublicTrafficRestoreTimeout: the caller's may have ended (a resource timeout or an
-// interrupt), and ending it must not leave public traffic open.
+// RestoreContext is the context a restore runs on: the caller's values without its end (a resource timeout or an
+// interrupt must not leave public traffic open), and a deadline PublicTrafficRestoreTimeout from now in the
+// client's clock. A caller that waits before restoring takes it first, so that the wait spends the same budget
+// and the restore ends at most PublicTrafficRestoreTimeout after the caller's own timeout.
+func (c *Client) RestoreContext(ctx context.Context) (context.Context, context.CancelFunc) {
+	return c.clk.WithTimeout(context.WithoutCancel(ctx), PublicTrafficRestoreTimeout)
+}
+
+// RestorePublicTraffic is SetPublicTraffic for putting a setting back after an upload window, on ctx from
+// RestoreContext; it adds no time of its own.
 func (c *Client) RestorePublicTraffic(ctx context.Context, tenantID, id string, enabled bool) error {
-	ctx, cancel := c.clk.WithTimeout(context.WithoutCancel(ctx), PublicTrafficRestoreTimeout)
-	defer cancel()
-	_, err := c.SetPublicTraffic(ctx, tenantID, id, enabled)
+	_, err := c.SetPublicTraffic(ctx, tenantID, id, enabled, nil)
 	return err
 }

@@ -18,8 +18,8 @@ func followClock(clk *fakeClock, e *emulator.Emulator, span time.Duration) {
 }
 
 // On the default poll settings: SetPublicTraffic waits out a running update before its PATCH (Aura refuses one
-// then) and returns once the configuration is ready again, when the setting holds; a configuration already so
-// gets no PATCH; RestorePublicTraffic restores even when the caller's context has ended.
+// then) and returns once the configuration is ready again, when the setting holds, having called sending right
+// before its PATCH; a configuration already so gets no PATCH; RestorePublicTraffic restores on a RestoreContext even when the caller's context has ended.
 func TestSetPublicTraffic_holdsOnceReady(t *testing.T) {
 	clk := newFakeClock()
 	f := setup(t, func(c *emulator.Config) { c.Transition = time.Minute }, func(c *Config) {
@@ -35,9 +35,14 @@ func TestSetPublicTraffic_holdsOnceReady(t *testing.T) {
 	followClock(clk, f.e, time.Hour)
 	f.resetStats()
 	began := clk.Now()
-	sent, err := f.c.SetPublicTraffic(ctx, tenant, n.ID, true)
-	if err != nil || !sent {
-		t.Fatalf("opening: sent %v, error %v", sent, err)
+	sending := 0
+	sent, err := f.c.SetPublicTraffic(ctx, tenant, n.ID, true, func() {
+		if sending++; f.count("PATCH", "/v1/tenants/{tenantId}/network-access-configurations/{configId}") != 0 {
+			t.Error("sending was called after the PATCH")
+		}
+	})
+	if err != nil || !sent || sending != 1 {
+		t.Fatalf("opening: sent %v, error %v, sending called %d times; want once", sent, err, sending)
 	}
 	// One minute for the create still pending, one for the update: the call ends when the second is over.
 	if waited := clk.Now().Sub(began); waited < 2*time.Minute || waited > 2*time.Minute+6*time.Second {
@@ -54,7 +59,7 @@ func TestSetPublicTraffic_holdsOnceReady(t *testing.T) {
 	}
 
 	f.resetStats()
-	if sent, err := f.c.SetPublicTraffic(ctx, tenant, n.ID, true); err != nil || sent {
+	if sent, err := f.c.SetPublicTraffic(ctx, tenant, n.ID, true, func() { t.Error("sending was called with nothing to send") }); err != nil || sent {
 		t.Errorf("opening an open configuration: sent %v, error %v", sent, err)
 	}
 	if patches := f.count("PATCH", "/v1/tenants/{tenantId}/network-access-configurations/{configId}"); patches != 0 {
@@ -63,7 +68,9 @@ func TestSetPublicTraffic_holdsOnceReady(t *testing.T) {
 
 	ended, cancel := context.WithCancel(ctx)
 	cancel()
-	if err := f.c.RestorePublicTraffic(ended, tenant, n.ID, false); err != nil {
+	restore, cancelRestore := f.c.RestoreContext(ended)
+	defer cancelRestore()
+	if err := f.c.RestorePublicTraffic(restore, tenant, n.ID, false); err != nil {
 		t.Fatalf("restoring on an ended context: %v", err)
 	}
 	if got, err = f.c.GetNetworkAccess(ctx, tenant, n.ID); err != nil || got.PublicTrafficEnabled || got.Status != "ready" {

@@ -59,7 +59,9 @@ func (r *databaseUploadResource) Schema(ctx context.Context, _ resource.SchemaRe
 		MarkdownDescription: "Aura refuses an upload while a network access configuration disables public traffic in the instance's " +
 			"cloud region (any tier's). With `true`, the upload follows Aura's documented workflow: the provider turns public traffic on in " +
 			"each such configuration, waits until the configuration is ready (the setting holds only then), uploads, and turns it off " +
-			"again, also when the upload fails or the resource's timeout ends (that last step has up to 10 minutes of its own). Uploads of " +
+			"again, also when the upload fails or the resource's timeout ends (that last step has up to 10 minutes of its own). If turning it " +
+			"off fails, the upload is kept (never sent again), a warning says how to close it, and every later plan warns until it is off. " +
+			"A provider process killed outright (SIGKILL) while public traffic is on cannot turn it off, nor record it. Uploads of " +
 			"one apply into the same region share the opening: it is turned off after the last of them. A configuration managed by " +
 			"`aura_network_access_configuration` is back as configured, so its next plan is empty. The plan says when it will be opened. " +
 			"With `false` (default) such an upload is refused before anything is sent. A change is recorded in place and uploads nothing.",
@@ -193,11 +195,12 @@ func (r *databaseUploadResource) Create(ctx context.Context, req resource.Create
 	err = c.Act(ctx, instanceID, func() error { return c.Upload(ctx, instanceID, source) }, "loading")
 	r.data.seen(instanceID, nil)
 	// The file has been sent or will not be: public traffic is needed no longer.
-	leaveWindow(ctx, window, err == nil, &resp.Diagnostics)
+	left := leaveWindow(ctx, window, err == nil, &resp.Diagnostics)
 	if err != nil {
 		r.uploadError(ctx, in, err, resp)
 		return
 	}
+	recordLeftOpen(ctx, resp.Private, left, &resp.Diagnostics)
 	state.ID = types.StringValue(instanceID + "/" + sum)
 	state.SourceSHA256, state.Status, state.UploadedAt = types.StringValue(sum), types.StringValue(actPending), types.StringNull()
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...) // accepted: in state whatever the wait says
@@ -256,11 +259,13 @@ func (r *databaseUploadResource) uploadError(ctx context.Context, in *aura.Insta
 	}
 }
 
-// Read brings a pending upload up to date; a finished one is history and is handed back unchanged.
+// Read brings a pending upload up to date; a finished one is history and is handed back unchanged. Public
+// traffic that its window left open is warned of until it is closed.
 func (r *databaseUploadResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
 	readAct(ctx, r.data, req, resp, func(m *databaseUploadModel) (types.String, *types.String, *types.String) {
 		return m.InstanceID, &m.Status, &m.UploadedAt
 	})
+	r.warnLeftOpen(ctx, req, resp)
 }
 
 // Update records changed inputs and settings; it never uploads.

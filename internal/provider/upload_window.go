@@ -2,6 +2,7 @@ package provider
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
@@ -9,6 +10,7 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
 
 	"github.com/aura-terraform/terraform-provider-aura/internal/aura"
 )
@@ -30,11 +32,14 @@ type trafficWindow struct {
 	key  windowKey
 	name string        // for messages: "network access configuration <id> (aws us-east-1 enterprise-db)"
 	turn chan struct{} // held while public traffic is turned on or off, so that only one request is in flight
-	// users counts the uploads that joined and are not done; guarded by windowRegistry.mu.
-	users int
-	// Guarded by turn: opened says this process sent the opening (so it must close it); open that public
-	// traffic is on and holds.
-	opened, open bool
+	// Guarded by windowRegistry.mu. users counts the uploads that joined and are not done. opened says that
+	// this process turned public traffic on and has not seen it off again: from right before its opening is
+	// sent until its close holds, and on after a close that failed. changes counts the flips of opened.
+	users   int
+	opened  bool
+	changes int
+	// Guarded by turn: public traffic is on and holds for the uploads that joined.
+	open bool
 }
 
 type windowRegistry struct {
@@ -46,13 +51,42 @@ type windowRegistry struct {
 // holds the windows of one apply; entries stay (a few bytes each) so that a late joiner finds the same turn.
 var trafficWindows = &windowRegistry{windows: map[windowKey]*trafficWindow{}}
 
-// held tells whether uploads of this process hold the configuration's public traffic: it is then on because of
-// them, and off again when they are done.
-func (r *windowRegistry) held(n aura.NetworkAccess) bool {
+// marks notes each window's changes before a listing of configurations, for heldSince.
+func (r *windowRegistry) marks() map[windowKey]int {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	w := r.windows[windowKeyOf(n)]
-	return w != nil && w.users > 0
+	out := make(map[windowKey]int, len(r.windows))
+	for k, w := range r.windows {
+		out[k] = w.changes
+	}
+	return out
+}
+
+// heldSince tells whether this process holds the configuration's public traffic, or did at some moment of a
+// listing that began at marks: public traffic is then on only because of it, and off again once its uploads
+// are done or, for a close that failed, once a later upload closes it. A configuration merely joined (on before)
+// is not held. The listing may predate a close, so a window that changed since it began counts too.
+func (r *windowRegistry) heldSince(n aura.NetworkAccess, marks map[windowKey]int) bool {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	k := windowKeyOf(n)
+	w := r.windows[k]
+	return w != nil && (w.opened || w.changes != marks[k])
+}
+
+// setOpened records whether this process owns the configuration's public traffic being on.
+func (r *windowRegistry) setOpened(w *trafficWindow, opened bool) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if w.opened != opened {
+		w.opened, w.changes = opened, w.changes+1
+	}
+}
+
+func (r *windowRegistry) isOpened(w *trafficWindow) bool {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return w.opened
 }
 
 func (r *windowRegistry) join(n aura.NetworkAccess) *trafficWindow {
@@ -91,8 +125,9 @@ func (w *trafficWindow) take(ctx context.Context) error {
 
 func (w *trafficWindow) give() { <-w.turn }
 
-// openFor turns public traffic on unless it holds already, and waits until it does.
-func (w *trafficWindow) openFor(ctx context.Context, c *aura.Client) error {
+// openFor turns public traffic on unless it holds already, and waits until it does. It waits its turn: after a
+// close in progress, public traffic is turned on again.
+func (r *windowRegistry) openFor(ctx context.Context, c *aura.Client, w *trafficWindow) error {
 	if err := w.take(ctx); err != nil {
 		return fmt.Errorf("waiting for another upload to turn on public traffic in %s: %w", w.name, err)
 	}
@@ -100,8 +135,10 @@ func (w *trafficWindow) openFor(ctx context.Context, c *aura.Client) error {
 	if w.open {
 		return nil
 	}
-	sent, err := c.SetPublicTraffic(ctx, w.key.tenant, w.key.config, true)
-	w.opened = w.opened || sent
+	// Owned from before the PATCH: an upload listing in the gap sees public traffic on, but only until we close.
+	was := r.isOpened(w)
+	sent, err := c.SetPublicTraffic(ctx, w.key.tenant, w.key.config, true, func() { r.setOpened(w, true) })
+	r.setOpened(w, was || sent)
 	if err != nil {
 		return fmt.Errorf("turning on public traffic in %s failed: %w", w.name, err)
 	}
@@ -110,8 +147,13 @@ func (w *trafficWindow) openFor(ctx context.Context, c *aura.Client) error {
 }
 
 // leave ends one upload's hold. The last one out turns public traffic off again if this process turned it on,
-// on a context of its own: the upload's may have ended, which must not leave public traffic on.
+// on a context of its own: the upload's may have ended, which must not leave public traffic on. Its budget
+// starts before the upload lets go, so that the wait for the turn and the close share it. Until the close
+// holds the window stays this process's (opened): an upload listing meanwhile joins it, waits for the close
+// and opens again.
 func (r *windowRegistry) leave(ctx context.Context, c *aura.Client, w *trafficWindow) error {
+	ctx, cancel := c.RestoreContext(ctx)
+	defer cancel()
 	r.mu.Lock()
 	w.users--
 	last := w.users == 0
@@ -119,37 +161,130 @@ func (r *windowRegistry) leave(ctx context.Context, c *aura.Client, w *trafficWi
 	if !last {
 		return nil
 	}
-	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), aura.PublicTrafficRestoreTimeout)
-	defer cancel()
 	if err := w.take(ctx); err != nil {
-		return w.leftOpen(err)
+		if r.isOpened(w) {
+			return w.leftOpen(err)
+		}
+		return nil
 	}
 	defer w.give()
 	r.mu.Lock()
 	joined := w.users > 0 // an upload that joined meanwhile keeps the window and closes it in turn
+	opened := w.opened
 	r.mu.Unlock()
 	if joined {
 		return nil
 	}
 	w.open = false
-	if !w.opened {
+	if !opened {
 		return nil // it was on before: not ours to turn off
 	}
 	if err := c.RestorePublicTraffic(ctx, w.key.tenant, w.key.config, false); err != nil {
-		return w.leftOpen(err) // still ours: a later upload of this process tries again
+		return w.leftOpen(err) // still ours and held: a later upload of this process joins it and tries again
 	}
-	w.opened = false
+	r.setOpened(w, false)
 	return nil
 }
 
-// leftOpen says what is left open and how to close it.
+// windowLeftOpen is a configuration whose public traffic the provider turned on and failed to turn off again,
+// as an upload's private state records it (leftOpenKey).
+type windowLeftOpen struct {
+	Tenant string `json:"tenant"`
+	ID     string `json:"id"`
+	Region string `json:"region"`
+	Name   string `json:"name"`
+}
+
+// leftOpenError carries what is left open to the upload that must record it.
+type leftOpenError struct {
+	windowLeftOpen
+	err error
+}
+
+func (e *leftOpenError) Error() string {
+	return fmt.Sprintf("public traffic is still enabled in %s: the provider turned it on for an upload, and turning it off again failed: %v. %s",
+		e.describe(), e.err, e.howToClose())
+}
+
+func (e *leftOpenError) Unwrap() error { return e.err }
+
 func (w *trafficWindow) leftOpen(err error) error {
-	return fmt.Errorf("public traffic is still enabled in %s of tenant %s: the provider turned it on for an upload, and turning it off "+
-		"again failed: %w. Until it is off, public traffic reaches the tenant's instances in region %s. To turn it off: if an "+
+	return &leftOpenError{windowLeftOpen{Tenant: w.key.tenant, ID: w.key.config, Region: w.key.region, Name: w.name}, err}
+}
+
+func (l windowLeftOpen) describe() string { return l.Name + " of tenant " + l.Tenant }
+
+// howToClose says what an open configuration exposes and how to close it.
+func (l windowLeftOpen) howToClose() string {
+	return fmt.Sprintf("Until it is off, public traffic reaches the tenant's instances in region %s. To turn it off: if an "+
 		"aura_network_access_configuration manages it, run terraform apply (its plan shows public_traffic_enabled going back to false); "+
 		"otherwise check \"Disable public traffic\" for it on the Aura console's Network Access page, or send PATCH "+
 		"/v1/tenants/%s/network-access-configurations/%s with {\"public_traffic_enabled\": false}",
-		w.name, w.key.tenant, err, w.key.region, w.key.tenant, w.key.config)
+		l.Region, l.Tenant, l.ID)
+}
+
+// leftOpenConfigs lists the configurations that err (one or joined) says were left open.
+func leftOpenConfigs(err error) []windowLeftOpen {
+	errs := []error{err}
+	if joined, ok := err.(interface{ Unwrap() []error }); ok {
+		errs = joined.Unwrap()
+	}
+	var out []windowLeftOpen
+	for _, err := range errs {
+		if l := (*leftOpenError)(nil); errors.As(err, &l) {
+			out = append(out, l.windowLeftOpen)
+		}
+	}
+	return out
+}
+
+// leftOpenKey is the upload's private state key for the configurations its window left open, so that every
+// later refresh checks them and warns until they are closed. The provider process that opened them may be
+// gone; a process killed outright (SIGKILL) mid-window records nothing and is beyond this.
+const leftOpenKey = "public_traffic_left_open"
+
+func recordLeftOpen(ctx context.Context, private interface {
+	SetKey(context.Context, string, []byte) diag.Diagnostics
+}, left []windowLeftOpen, diags *diag.Diagnostics) {
+	var raw []byte
+	if len(left) > 0 {
+		raw, _ = json.Marshal(left) // strings only: cannot fail
+	}
+	diags.Append(private.SetKey(ctx, leftOpenKey, raw)...)
+}
+
+// warnLeftOpen is Read's check of what the upload's window left open: each configuration still enabling public
+// traffic is a warning, on every plan, until it is off (or gone); then it is forgotten. A warning, not an
+// error: the upload is done and is never sent again.
+func (r *databaseUploadResource) warnLeftOpen(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	raw, d := req.Private.GetKey(ctx, leftOpenKey)
+	resp.Diagnostics.Append(d...)
+	var left []windowLeftOpen
+	if len(raw) == 0 || json.Unmarshal(raw, &left) != nil {
+		return
+	}
+	ctx, cancel := context.WithTimeout(ctx, planReadTimeout)
+	defer cancel()
+	var still []windowLeftOpen
+	for _, l := range left {
+		n, err := r.data.client.GetNetworkAccess(ctx, l.Tenant, l.ID)
+		switch {
+		case errors.Is(err, aura.ErrNotFound), err == nil && !n.PublicTrafficEnabled && n.Status == "ready":
+			continue
+		case err != nil:
+			resp.Diagnostics.AddWarning("Public traffic still enabled after an upload",
+				fmt.Sprintf("The upload turned on public traffic in %s and could not turn it off again; whether it is off now could not be read: %v. %s.",
+					l.describe(), err, l.howToClose()))
+		default:
+			resp.Diagnostics.AddWarning("Public traffic still enabled after an upload",
+				fmt.Sprintf("The upload turned on public traffic in %s and could not turn it off again, and it is still enabled. %s. "+
+					"The upload itself is done and is not sent again; this warning ends once public traffic there is off.", l.describe(), l.howToClose()))
+		}
+		still = append(still, l)
+	}
+	if len(still) < len(left) {
+		recordLeftOpen(ctx, resp.Private, still, &resp.Diagnostics)
+	}
 }
 
 // uploadWindow is what one upload holds: the public traffic of every configuration that disables it in the
@@ -165,13 +300,14 @@ type uploadWindow struct {
 // updating, also those still updating, whose previous setting may hold until they are ready (C.1): an upload
 // that opens public traffic joins them too, and its opening waits until they are ready.
 func (pd *providerData) publicTrafficBlockers(ctx context.Context, in *aura.Instance, updating bool) ([]aura.NetworkAccess, error) {
+	marks := trafficWindows.marks()
 	list, err := pd.client.ListNetworkAccess(ctx, in.TenantID)
 	if err != nil {
 		return nil, err
 	}
 	var out []aura.NetworkAccess
 	for _, n := range list {
-		blocks := !n.PublicTrafficEnabled || trafficWindows.held(n) || (updating && n.Status != "ready")
+		blocks := !n.PublicTrafficEnabled || trafficWindows.heldSince(n, marks) || (updating && n.Status != "ready")
 		if n.CloudProvider == in.CloudProvider && n.Region == in.Region && blocks {
 			out = append(out, n)
 		}
@@ -191,7 +327,7 @@ func (pd *providerData) joinWindows(blockers []aura.NetworkAccess) *uploadWindow
 // open turns public traffic on in every blocker and returns once it holds in all.
 func (u *uploadWindow) open(ctx context.Context) error {
 	for _, w := range u.windows {
-		if err := w.openFor(ctx, u.client); err != nil {
+		if err := trafficWindows.openFor(ctx, u.client, w); err != nil {
 			return err
 		}
 	}
@@ -240,18 +376,20 @@ func (r *databaseUploadResource) joinWindow(ctx context.Context, in *aura.Instan
 	return r.data.joinWindows(blockers), true
 }
 
-// leaveWindow closes the upload's part of the window and reports what is left open. Once Aura accepted the
-// upload that is a warning: an error would taint the resource, and the next apply would upload again.
-func leaveWindow(ctx context.Context, window *uploadWindow, accepted bool, diags *diag.Diagnostics) {
+// leaveWindow closes the upload's part of the window and reports what is left open, which it returns. Once
+// Aura accepted the upload that is a warning: an error would taint the resource, and the next apply would
+// upload again.
+func leaveWindow(ctx context.Context, window *uploadWindow, accepted bool, diags *diag.Diagnostics) []windowLeftOpen {
 	err := window.leave(ctx)
 	switch {
 	case err == nil:
 	case accepted:
 		diags.AddWarning("Public traffic left enabled after the upload",
-			"The upload was accepted and is recorded; it is not sent again. But "+err.Error()+".")
+			"The upload was accepted and is recorded; it is not sent again. But "+err.Error()+". Until it is off, every plan warns of it.")
 	default:
 		diags.AddError("Public traffic left enabled", err.Error()+".")
 	}
+	return leftOpenConfigs(err)
 }
 
 // planWindow is the plan's word on public traffic for a planned upload; a refusal that the plan foresees is a

@@ -7,7 +7,9 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"sort"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -317,14 +319,26 @@ func TestAccDatabaseUpload_openPublicTrafficFailedRestoreIsReported(t *testing.T
 	if got := s.configuration(); !got.PublicTrafficEnabled {
 		t.Fatal("the emulator's fault did not leave public traffic on; the test proves nothing")
 	}
-	out, code := w.run("plan", "-detailed-exitcode")
-	contains(t, "plan after the failed restore", out, []string{"aura_network_access_configuration.private will be updated in-place", "public_traffic_enabled = true -> false"}, "aura_database_upload.u0 must be replaced")
-	if code != 2 {
-		t.Fatalf("plan after the failed restore exited %d", code)
+	leftOpen := []string{"Public traffic still enabled after an upload", "aura_database_upload.u0",
+		"network access configuration " + n.ID + " (aws us-east-1 enterprise-db) of tenant " + s.e.TenantID(),
+		"public traffic reaches the tenant's instances in region us-east-1", "run terraform apply", "\"Disable public traffic\""}
+	for i := 0; i < 2; i++ { // on every plan until it is closed
+		out, code := w.run("plan", "-detailed-exitcode")
+		contains(t, "plan after the failed restore", out, append([]string{"aura_network_access_configuration.private will be updated in-place",
+			"public_traffic_enabled = true -> false"}, leftOpen...), "aura_database_upload.u0 must be replaced")
+		if code != 2 {
+			t.Fatalf("plan after the failed restore exited %d", code)
+		}
 	}
+	s.resetStats()
 	w.must("apply")
+	s.expectRequests("the apply that closes it", 1, 0)
 	s.expectClosed("after the apply that closes it")
-	planEmpty(t, w, "after the apply that closes it")
+	out, code := w.run("plan", "-detailed-exitcode")
+	contains(t, "plan after the apply that closes it", out, nil, "Public traffic still enabled")
+	if code != 0 {
+		t.Fatalf("plan after the apply that closes it exited %d:\n%s", code, out)
+	}
 }
 
 // Without open_public_traffic the plan warns, and the apply refuses before anything is sent (no undo snapshot,
@@ -416,64 +430,277 @@ func rewriteUploadState(t *testing.T, file string, edit func(instance map[string
 	}
 }
 
-// The registry on its own: a second upload that joins while the window is open uses it and the last one out
-// closes it; a close that fails stays this process's to close, and the next upload's close does it.
-func TestTrafficWindows_lastOutClosesAndAFailedCloseIsRetried(t *testing.T) {
-	e, c := slowEmulator(t, 100*time.Millisecond)
+// windowConfig creates a network access configuration of its own in azure uksouth, with public traffic as
+// given, and waits until it is ready; in is an instance of that region, as publicTrafficBlockers reads one.
+func windowConfig(t *testing.T, e *emulator.Emulator, c *aura.Client, public bool) (n *aura.NetworkAccess, in *aura.Instance) {
+	t.Helper()
 	ctx := context.Background()
 	n, err := c.CreateNetworkAccess(ctx, e.TenantID(), aura.CreateNetworkAccessRequest{CloudProvider: "azure", Region: "uksouth",
-		Type: "professional-db", PrivateConnectivity: true, PublicTrafficEnabled: false, AllowedPrincipals: []string{}})
+		Type: "professional-db", PrivateConnectivity: true, PublicTrafficEnabled: public, AllowedPrincipals: []string{}})
 	if err == nil {
 		n, err = c.WaitForNetworkAccess(ctx, e.TenantID(), n.ID)
 	}
 	if err != nil {
 		t.Fatal(err)
 	}
+	return n, &aura.Instance{ID: "in-uksouth", TenantID: e.TenantID(), CloudProvider: "azure", Region: "uksouth"}
+}
+
+// publicOf tells whether the configuration has public traffic enabled, as the API reports it.
+func publicOf(t *testing.T, c *aura.Client, n *aura.NetworkAccess) bool {
+	t.Helper()
+	got, err := c.GetNetworkAccess(context.Background(), n.TenantID, n.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return got.PublicTrafficEnabled
+}
+
+// patchesAt counts the PATCHes of network access configurations an emulator received, whatever their answer.
+func patchesAt(t *testing.T, e *emulator.Emulator) int {
+	t.Helper()
+	total := 0
+	for _, count := range requestsAt(t, e.BaseURL(), "PATCH", windowConfigRoute) {
+		total += count
+	}
+	return total
+}
+
+// usersOf is how many uploads hold the configuration's window in the registry, -1 for none.
+func usersOf(n *aura.NetworkAccess) int {
+	trafficWindows.mu.Lock()
+	defer trafficWindows.mu.Unlock()
+	if w := trafficWindows.windows[windowKeyOf(*n)]; w != nil {
+		return w.users
+	}
+	return -1
+}
+
+// awaitUsers returns once the configuration's window has the given number of users.
+func awaitUsers(n *aura.NetworkAccess, users int) {
+	for usersOf(n) != users {
+		time.Sleep(time.Millisecond)
+	}
+}
+
+// The registry, each upload going through publicTrafficBlockers as Create does: a second upload that joins
+// while the window is open uses it, and the last one out closes it. A close that fails stays this process's
+// to close: the configuration, left on and ready, still counts as closed to uploads, so the next upload with
+// open_public_traffic joins it and closes it, and one without is refused.
+func TestTrafficWindows_lastOutClosesAndAFailedCloseIsRetried(t *testing.T) {
+	e, c := slowEmulator(t, 100*time.Millisecond)
+	ctx := context.Background()
+	n, in := windowConfig(t, e, c, false)
 	pd := &providerData{client: c, tenantID: e.TenantID()}
-	public := func() bool {
+	blockers := func(open bool) []aura.NetworkAccess {
 		t.Helper()
-		got, err := c.GetNetworkAccess(ctx, e.TenantID(), n.ID)
-		if err != nil {
-			t.Fatal(err)
+		list, err := pd.publicTrafficBlockers(ctx, in, open)
+		if err != nil || len(list) != 1 || list[0].ID != n.ID {
+			t.Fatalf("blockers with open_public_traffic = %t: %v, %v; want %s", open, list, err, n.ID)
 		}
-		return got.PublicTrafficEnabled
+		return list
 	}
-	patches := func() int {
-		t.Helper()
-		total := 0
-		for _, count := range requestsAt(t, e.BaseURL(), "PATCH", windowConfigRoute) {
-			total += count
-		}
-		return total
+	join := func() *uploadWindow { t.Helper(); return pd.joinWindows(blockers(true)) }
+	first, second := join(), join()
+	if err := first.open(ctx); err != nil || !publicOf(t, c, n) {
+		t.Fatalf("opening: %v, public %t", err, publicOf(t, c, n))
 	}
-	first, second := pd.joinWindows([]aura.NetworkAccess{*n}), pd.joinWindows([]aura.NetworkAccess{*n})
-	if err := first.open(ctx); err != nil || !public() {
-		t.Fatalf("opening: %v, public %t", err, public())
+	if err := second.open(ctx); err != nil || patchesAt(t, e) != 1 {
+		t.Fatalf("second opening: %v after %d PATCHes, want one", err, patchesAt(t, e))
 	}
-	if err := second.open(ctx); err != nil || patches() != 1 {
-		t.Fatalf("second opening: %v after %d PATCHes, want one", err, patches())
+	if err := first.leave(ctx); err != nil || !publicOf(t, c, n) {
+		t.Fatalf("the first out closed the window the second holds: %v, public %t", err, publicOf(t, c, n))
 	}
-	if err := first.leave(ctx); err != nil || !public() {
-		t.Fatalf("the first out closed the window the second holds: %v, public %t", err, public())
-	}
-	if err := second.leave(ctx); err != nil || public() || patches() != 2 {
-		t.Fatalf("the last out: %v, public %t after %d PATCHes; want closed after 2", err, public(), patches())
+	if err := second.leave(ctx); err != nil || publicOf(t, c, n) || patchesAt(t, e) != 2 {
+		t.Fatalf("the last out: %v, public %t after %d PATCHes; want closed after 2", err, publicOf(t, c, n), patchesAt(t, e))
 	}
 
-	third := pd.joinWindows([]aura.NetworkAccess{*n})
+	third := join()
 	if err := third.open(ctx); err != nil {
 		t.Fatal(err)
 	}
 	slowControl(t, e, "POST", "/_emulator/faults", map[string]any{"method": "PATCH", "path": "/network-access-configurations/", "status": 409, "count": 1}, nil)
-	if err := third.leave(ctx); err == nil || !public() || !strings.Contains(err.Error(), "public traffic is still enabled in network access configuration "+n.ID) {
-		t.Fatalf("a refused close: %v, public %t", err, public())
+	if err := third.leave(ctx); err == nil || !publicOf(t, c, n) || !strings.Contains(err.Error(), "public traffic is still enabled in network access configuration "+n.ID) {
+		t.Fatalf("a refused close: %v, public %t", err, publicOf(t, c, n))
 	}
-	fourth := pd.joinWindows([]aura.NetworkAccess{*n})
+	blockers(false) // an upload without open_public_traffic is refused: public traffic is on only until this process closes it
+	fourth := join()
 	if err := fourth.open(ctx); err != nil {
 		t.Fatal(err)
 	}
-	if err := fourth.leave(ctx); err != nil || public() {
-		t.Fatalf("the next upload's close: %v, public %t", err, public())
+	if err := fourth.leave(ctx); err != nil || publicOf(t, c, n) {
+		t.Fatalf("the next upload's close: %v, public %t", err, publicOf(t, c, n))
+	}
+}
+
+// An upload that starts while the last one out is closing the window (its PATCH on the way: the emulator holds
+// it 3 s before it takes effect, so the listing sees public traffic still on and ready) counts the configuration
+// as closed, joins the window, and its opening waits for the close and opens again: it uploads with public
+// traffic on, and its own close leaves the configuration as configured.
+func TestTrafficWindows_aLateJoinerReopensAfterTheClose(t *testing.T) {
+	e, c := slowEmulator(t, 100*time.Millisecond)
+	ctx := context.Background()
+	n, in := windowConfig(t, e, c, false)
+	pd := &providerData{client: c, tenantID: e.TenantID()}
+	blockers, err := pd.publicTrafficBlockers(ctx, in, true)
+	if err != nil || len(blockers) != 1 {
+		t.Fatalf("blockers: %v, %v", blockers, err)
+	}
+	first := pd.joinWindows(blockers)
+	if err := first.open(ctx); err != nil {
+		t.Fatal(err)
+	}
+	slowControl(t, e, "POST", "/_emulator/faults", map[string]any{"method": "PATCH", "path": "/network-access-configurations/", "delay": "3s", "count": 1}, nil)
+	closed := make(chan error, 1)
+	go func() { closed <- first.leave(ctx) }()
+	awaitUsers(n, 0)
+
+	late, err := pd.publicTrafficBlockers(ctx, in, true)
+	if err != nil || len(late) != 1 || late[0].ID != n.ID {
+		t.Fatalf("an upload starting during the close: blockers %v, %v; want %s (public traffic is about to be off)", late, err, n.ID)
+	}
+	second := pd.joinWindows(late)
+	if err := second.open(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if err := <-closed; err != nil {
+		t.Fatalf("the first close: %v", err)
+	}
+	if got, err := c.GetNetworkAccess(ctx, n.TenantID, n.ID); err != nil || !got.PublicTrafficEnabled || got.Status != "ready" {
+		t.Fatalf("when the late upload is sent: %+v, %v; want public traffic on and ready", got, err)
+	}
+	if err := second.leave(ctx); err != nil || publicOf(t, c, n) {
+		t.Fatalf("the late upload's close: %v, public %t", err, publicOf(t, c, n))
+	}
+	t.Logf("configuration PATCHes: %d", patchesAt(t, e))
+}
+
+// A window that an upload joined only because its configuration was updating, with public traffic already on,
+// is not this process's: an upload without open_public_traffic is not refused because of it, and the window's
+// end leaves public traffic on.
+func TestTrafficWindows_aJoinedWindowIsNotHeld(t *testing.T) {
+	e, c := slowEmulator(t, time.Second)
+	ctx := context.Background()
+	n, in := windowConfig(t, e, c, true)
+	if _, err := c.UpdateNetworkAccess(ctx, n.TenantID, n.ID, aura.UpdateNetworkAccessRequest{AllowedPrincipals: &[]string{"arn:aws:iam::111122223333:root"}}); err != nil {
+		t.Fatal(err)
+	}
+	pd := &providerData{client: c, tenantID: e.TenantID()}
+	blockers, err := pd.publicTrafficBlockers(ctx, in, true)
+	if err != nil || len(blockers) != 1 {
+		t.Fatalf("an opening upload while the configuration updates: blockers %v, %v; want it", blockers, err)
+	}
+	opener := pd.joinWindows(blockers)
+	if err := opener.open(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if other, err := pd.publicTrafficBlockers(ctx, in, false); err != nil || len(other) != 0 {
+		t.Fatalf("an upload without open_public_traffic while the window is joined: blockers %v, %v; want none", other, err)
+	}
+	if err := opener.leave(ctx); err != nil || !publicOf(t, c, n) || patchesAt(t, e) != 1 {
+		t.Fatalf("the end of a joined window: %v, public %t after %d PATCHes; want on after the one of the test", err, publicOf(t, c, n), patchesAt(t, e))
+	}
+}
+
+// windowClock is a fake clock: Sleep jumps, running what is scheduled for the times it passes; a context
+// deadline counts in its time (it is ahead of real time, so only Sleep reaches one).
+type windowClock struct {
+	mu     sync.Mutex
+	now    time.Time
+	events []windowEvent
+}
+
+type windowEvent struct {
+	at time.Time
+	do func()
+}
+
+func (f *windowClock) Now() time.Time {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.now
+}
+
+func (f *windowClock) at(t time.Time, do func()) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.events = append(f.events, windowEvent{t, do})
+	sort.Slice(f.events, func(i, j int) bool { return f.events[i].at.Before(f.events[j].at) })
+}
+
+func (f *windowClock) WithTimeout(ctx context.Context, d time.Duration) (context.Context, context.CancelFunc) {
+	return context.WithDeadline(ctx, f.Now().Add(d))
+}
+
+func (f *windowClock) Sleep(ctx context.Context, d time.Duration) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	f.mu.Lock()
+	target, expired := f.now.Add(d), false
+	if deadline, ok := ctx.Deadline(); ok && deadline.Before(target) {
+		target, expired = deadline, true
+	}
+	f.now = target
+	var due []windowEvent
+	for len(f.events) > 0 && !f.events[0].at.After(target) {
+		due, f.events = append(due, f.events[0]), f.events[1:]
+	}
+	f.mu.Unlock()
+	for _, e := range due {
+		e.do()
+	}
+	if expired {
+		return context.DeadlineExceeded
+	}
+	return nil
+}
+
+// The close has 10 minutes in all, however they are spent: here the last upload out waits 9 minutes for another
+// to hand over the turn, and the configuration then never becomes ready again. On the default poll settings
+// and a fake clock, the close gives up, reporting public traffic left on, 10 minutes after the upload left
+// (so at most 10 minutes after the resource's timeout), not 10 minutes after the turn came.
+func TestTrafficWindows_theCloseEndsTenMinutesAfterTheUploadLeaves(t *testing.T) {
+	e := otherEmulator(t, func(c *emulator.Config) { c.Transition = time.Minute })
+	clk := &windowClock{now: time.Now()}
+	c, err := aura.New(aura.Config{BaseURL: e.BaseURL(), ClientID: e.ClientID(), ClientSecret: e.ClientSecret(), Clock: clk})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The emulator's transitions pass with the fake clock for the first 10 minutes, while the window opens.
+	for d := time.Second; d <= 10*time.Minute; d += time.Second {
+		clk.at(clk.Now().Add(d), func() { e.AdvanceClock(time.Second) })
+	}
+	n, in := windowConfig(t, e, c, false)
+	pd := &providerData{client: c, tenantID: e.TenantID()}
+	ctx := context.Background()
+	blockers, err := pd.publicTrafficBlockers(ctx, in, true)
+	if err != nil || len(blockers) != 1 {
+		t.Fatalf("blockers: %v, %v", blockers, err)
+	}
+	u := pd.joinWindows(blockers)
+	if err := u.open(ctx); err != nil {
+		t.Fatal(err)
+	}
+	_ = clk.Sleep(ctx, 10*time.Minute) // past the scheduled transitions: from now on the configuration's updates never end
+	w := u.windows[0]
+	if err := w.take(ctx); err != nil {
+		t.Fatal(err)
+	}
+	left := clk.Now()
+	closed := make(chan error, 1)
+	go func() { closed <- u.leave(ctx) }()
+	awaitUsers(n, 0)
+	_ = clk.Sleep(ctx, 9*time.Minute)
+	w.give()
+	err = <-closed
+	took := clk.Now().Sub(left)
+	t.Logf("the close gave up %v after the upload left: %v", took, err)
+	if err == nil || !strings.Contains(err.Error(), "public traffic is still enabled in network access configuration "+n.ID) {
+		t.Fatalf("a close that cannot end: %v; want public traffic reported left on", err)
+	}
+	if took > aura.PublicTrafficRestoreTimeout {
+		t.Fatalf("the close gave up %v after the upload left; want at most %v", took, aura.PublicTrafficRestoreTimeout)
 	}
 }
 
