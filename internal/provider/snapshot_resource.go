@@ -168,7 +168,7 @@ func (r *snapshotResource) ModifyPlan(ctx context.Context, req resource.ModifyPl
 	}
 	var id types.String
 	resp.Diagnostics.Append(req.Plan.GetAttribute(ctx, path.Root("instance_id"), &id)...)
-	r.data.targetAtPlan(ctx, id, "instance_id", "snapshot", true, &resp.Diagnostics)
+	_, _, _ = r.data.targetAtPlan(ctx, id, "instance_id", "snapshot", true, &resp.Diagnostics) // its diagnostics say it all
 }
 
 func (r *snapshotResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
