@@ -35,7 +35,8 @@ type windowLimiter struct {
 
 // windowState is the count of one account, in this process or in the shared file. Times are Unix nanoseconds.
 type windowState struct {
-	Sent        []int64              `json:"sent"` // the requests of the last window, oldest first
+	Sent        []int64              `json:"sent"`             // the requests of the last window, oldest first
+	Tokens      []int64              `json:"tokens,omitempty"` // the token requests of the last window, oldest first
 	PausedUntil int64                `json:"paused_until,omitempty"`
 	Shrunk      int                  `json:"shrunk,omitempty"` // the budget until ShrunkUntil, after a 429
 	ShrunkUntil int64                `json:"shrunk_until,omitempty"`
@@ -91,6 +92,11 @@ func (s *windowState) prune(now int64) {
 		old++
 	}
 	s.Sent = s.Sent[old:]
+	old = 0
+	for old < len(s.Tokens) && s.Tokens[old] <= now-int64(window) {
+		old++
+	}
+	s.Tokens = s.Tokens[old:]
 	for id, w := range s.Waits {
 		if w.N <= 0 || w.At <= now-int64(waitsExpire) {
 			delete(s.Waits, id)
@@ -110,10 +116,17 @@ func (l *windowLimiter) Wait(ctx context.Context) error {
 	return l.sleepUntil(ctx, l.take)
 }
 
-// WaitUnbudgeted returns when a request outside the budget may be sent: it only waits out a 429's pause.
+// WaitUnbudgeted returns when a token request may be sent, having counted it: it waits out a 429's pause only,
+// never the budget.
 func (l *windowLimiter) WaitUnbudgeted(ctx context.Context) error {
-	return l.sleepUntil(ctx, l.paused)
+	return l.sleepUntil(ctx, l.takeToken)
 }
+
+// tokenHeadroom is what Aura's limit (125) leaves above the default budget (120) for token requests. They go
+// without waiting for the budget, but count: the API requests of a window wait once they and the token requests
+// in it reach budget + tokenHeadroom, so that processes which each fetch a token do not together pass the
+// server's count.
+const tokenHeadroom = 5
 
 func (l *windowLimiter) sleepUntil(ctx context.Context, ask func() time.Duration) error {
 	for {
@@ -136,13 +149,45 @@ func (l *windowLimiter) take() time.Duration {
 			return
 		}
 		budget := l.current(s, now)
-		if len(s.Sent) < budget {
+		all := mergeSorted(s.Sent, s.Tokens)
+		if len(s.Sent) < budget && len(all) < budget+tokenHeadroom {
 			s.Sent = append(s.Sent, now)
 			return
 		}
-		wait = s.Sent[len(s.Sent)-budget] + int64(window) - now
+		if len(s.Sent) >= budget {
+			wait = s.Sent[len(s.Sent)-budget] + int64(window) - now
+		}
+		if len(all) >= budget+tokenHeadroom {
+			wait = max(wait, all[len(all)-budget-tokenHeadroom]+int64(window)-now)
+		}
 	})
 	return time.Duration(wait)
+}
+
+// takeToken counts a token request and returns 0 when it may go now; it waits out a 429's pause only.
+func (l *windowLimiter) takeToken() time.Duration {
+	var wait int64
+	l.update(func(s *windowState, now int64) {
+		if now < s.PausedUntil {
+			wait = s.PausedUntil - now
+			return
+		}
+		s.Tokens = append(s.Tokens, now)
+	})
+	return time.Duration(wait)
+}
+
+// mergeSorted is the times of a and b (each oldest first) in one list, oldest first.
+func mergeSorted(a, b []int64) []int64 {
+	out := make([]int64, 0, len(a)+len(b))
+	for len(a) > 0 && len(b) > 0 {
+		if a[0] <= b[0] {
+			out, a = append(out, a[0]), a[1:]
+		} else {
+			out, b = append(out, b[0]), b[1:]
+		}
+	}
+	return append(append(out, a...), b...)
 }
 
 // paused is how long a 429's pause still lasts.

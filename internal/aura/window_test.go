@@ -268,3 +268,36 @@ func TestClient_worksWithoutABudgetDirectory(t *testing.T) {
 		t.Fatalf("the 121st request waits %v, want %v", d, window)
 	}
 }
+
+// Token requests never wait for the budget, but they count toward Aura's 125: with six processes' tokens in the
+// window, the API requests stop at 119, so the account's total stays at 125 and the server refuses none.
+func TestWindowLimiter_tokenRequestsCountWithinTheHeadroom(t *testing.T) {
+	clk := newFakeClock()
+	l := newWindowLimiter(clk, 120, nil)
+	ctx := context.Background()
+	t0 := clk.Now()
+	for range 6 {
+		if err := l.WaitUnbudgeted(ctx); err != nil || clk.Now() != t0 {
+			t.Fatalf("a token request waited %v (%v)", clk.Now().Sub(t0), err)
+		}
+	}
+	_ = clk.Sleep(ctx, time.Second)
+	for i := range 119 {
+		if err := l.Wait(ctx); err != nil || clk.Now().Sub(t0) != time.Second {
+			t.Fatalf("request %d went at +%v (%v), want +1s", i+1, clk.Now().Sub(t0), err)
+		}
+	}
+	if err := l.Wait(ctx); err != nil || clk.Now().Sub(t0) != window {
+		t.Fatalf("the 120th request went at +%v (%v), want +%v, when the first token request left the window", clk.Now().Sub(t0), err, window)
+	}
+	// One token request leaves room for all 120 of the budget, as in a refresh of 120 instances.
+	l = newWindowLimiter(clk, 120, nil)
+	t1 := clk.Now()
+	_ = l.WaitUnbudgeted(ctx)
+	for range 120 {
+		_ = l.Wait(ctx)
+	}
+	if d := clk.Now().Sub(t1); d != 0 {
+		t.Fatalf("with one token request, 120 requests took %v, want 0", d)
+	}
+}
