@@ -36,6 +36,16 @@ type windowScene struct {
 
 const windowConfigRoute = "/v1/tenants/{tenantId}/network-access-configurations/{configId}"
 
+// applied is a work directory in which the scene's network access configuration has been applied; it is
+// destroyed when the test ends.
+func (s *windowScene) applied() *cliWorkdir {
+	s.t.Helper()
+	w := newCLIWorkdir(s.t, s.network())
+	s.t.Cleanup(func() { w.run("destroy") })
+	w.must("apply")
+	return w
+}
+
 func newWindowScene(t *testing.T, instances int, transition time.Duration) *windowScene {
 	t.Helper()
 	e, c := slowEmulator(t, transition)
@@ -190,9 +200,7 @@ func planEmpty(t *testing.T, w *cliWorkdir, when string) {
 func TestAccDatabaseUpload_openPublicTrafficOpensUploadsAndCloses(t *testing.T) {
 	needsEmulator(t)
 	s := newWindowScene(t, 1, 300*time.Millisecond)
-	w := newCLIWorkdir(t, s.network())
-	t.Cleanup(func() { w.run("destroy") })
-	w.must("apply")
+	w := s.applied()
 	n := s.configuration()
 	w.write(s.network() + s.upload(0, s.file, "open_public_traffic = true"))
 	contains(t, "plan of the upload", w.must("plan"), []string{"This apply overwrites instance data",
@@ -216,9 +224,7 @@ func TestAccDatabaseUpload_openPublicTrafficOpensUploadsAndCloses(t *testing.T) 
 func TestAccDatabaseUpload_openPublicTrafficTwoUploadsShareOneWindow(t *testing.T) {
 	needsEmulator(t)
 	s := newWindowScene(t, 2, 300*time.Millisecond)
-	w := newCLIWorkdir(t, s.network())
-	t.Cleanup(func() { w.run("destroy") })
-	w.must("apply")
+	w := s.applied()
 	w.write(s.network() + s.upload(0, s.file, "open_public_traffic = true\n  backup_before = false") + s.upload(1, s.file, "open_public_traffic = true"))
 	for _, f := range []map[string]any{
 		{"method": "POST", "path": "/snapshots$", "delay": "500ms", "count": 1},
@@ -245,9 +251,7 @@ func TestAccDatabaseUpload_openPublicTrafficTwoUploadsShareOneWindow(t *testing.
 func TestAccDatabaseUpload_openPublicTrafficClosedWhenTheUploadFails(t *testing.T) {
 	needsEmulator(t)
 	s := newWindowScene(t, 1, 300*time.Millisecond)
-	w := newCLIWorkdir(t, s.network())
-	t.Cleanup(func() { w.run("destroy") })
-	w.must("apply")
+	w := s.applied()
 	slowControl(t, s.e, "POST", "/_emulator/faults", map[string]any{"method": "POST", "path": "/upload$", "status": 413, "count": 1}, nil)
 	w.write(s.network() + s.upload(0, s.file, "open_public_traffic = true"))
 	s.resetStats()
@@ -284,9 +288,7 @@ func TestAccDatabaseUpload_openPublicTrafficClosedWhenTheUploadFails(t *testing.
 func TestAccDatabaseUpload_openPublicTrafficClosedWhenTheTimeoutEnds(t *testing.T) {
 	needsEmulator(t)
 	s := newWindowScene(t, 1, 3*time.Second) // each update of the configuration takes 3 s
-	w := newCLIWorkdir(t, s.network())
-	t.Cleanup(func() { w.run("destroy") })
-	w.must("apply")
+	w := s.applied()
 	w.write(s.network() + s.upload(0, s.file, `open_public_traffic = true
   backup_before       = false
   timeouts            = { create = "1s" }`))
@@ -306,9 +308,7 @@ func TestAccDatabaseUpload_openPublicTrafficClosedWhenTheTimeoutEnds(t *testing.
 func TestAccDatabaseUpload_openPublicTrafficFailedRestoreIsReported(t *testing.T) {
 	needsEmulator(t)
 	s := newWindowScene(t, 1, 300*time.Millisecond)
-	w := newCLIWorkdir(t, s.network())
-	t.Cleanup(func() { w.run("destroy") })
-	w.must("apply")
+	w := s.applied()
 	n := s.configuration()
 	slowControl(t, s.e, "POST", "/_emulator/faults", map[string]any{"method": "PATCH", "path": "/network-access-configurations/", "status": 409, "after": 1, "count": 1}, nil)
 	w.write(s.network() + s.upload(0, s.file, "open_public_traffic = true"))
@@ -346,9 +346,7 @@ func TestAccDatabaseUpload_openPublicTrafficFailedRestoreIsReported(t *testing.T
 func TestAccDatabaseUpload_publicTrafficOffRefusedWithoutTheFlag(t *testing.T) {
 	needsEmulator(t)
 	s := newWindowScene(t, 1, 300*time.Millisecond)
-	w := newCLIWorkdir(t, s.network())
-	t.Cleanup(func() { w.run("destroy") })
-	w.must("apply")
+	w := s.applied()
 	n := s.configuration()
 	w.write(s.network() + s.upload(0, s.file, ""))
 	refusal := "Uploads into instance " + s.instances[0] + " are refused because network access configuration " + n.ID +
