@@ -13,6 +13,12 @@ import (
 // window is the span in which Aura counts an account's requests (api/README.md A.1: 125 a minute).
 const window = time.Minute
 
+// counted is how long this client counts a request: the window and a second. A request is stamped before it
+// leaves and counted by the server when it arrives; the next one, let go the moment the first left the client's
+// window, may arrive before the first left the server's (a send delayed by a connection, a lock or the scheduler
+// more than the next one), and be refused. A second costs 1/60 of the throughput of a full window.
+const counted = window + time.Second
+
 // windowLimiter keeps the client within a budget shaped like Aura's limit: at most budget requests in any
 // window, so a burst up to the budget goes at full speed and only the excess waits for the oldest request
 // to leave the window. Other terraform processes and people spend the same account. Processes on this machine
@@ -88,12 +94,12 @@ func (l *windowLimiter) update(fn func(s *windowState, now int64)) {
 // prune drops what no longer counts at now: requests that left the window, waits not heard of for waitsExpire.
 func (s *windowState) prune(now int64) {
 	old := 0
-	for old < len(s.Sent) && s.Sent[old] <= now-int64(window) {
+	for old < len(s.Sent) && s.Sent[old] <= now-int64(counted) {
 		old++
 	}
 	s.Sent = s.Sent[old:]
 	old = 0
-	for old < len(s.Tokens) && s.Tokens[old] <= now-int64(window) {
+	for old < len(s.Tokens) && s.Tokens[old] <= now-int64(counted) {
 		old++
 	}
 	s.Tokens = s.Tokens[old:]
@@ -155,10 +161,10 @@ func (l *windowLimiter) take() time.Duration {
 			return
 		}
 		if len(s.Sent) >= budget {
-			wait = s.Sent[len(s.Sent)-budget] + int64(window) - now
+			wait = s.Sent[len(s.Sent)-budget] + int64(counted) - now
 		}
 		if len(all) >= budget+tokenHeadroom {
-			wait = max(wait, all[len(all)-budget-tokenHeadroom]+int64(window)-now)
+			wait = max(wait, all[len(all)-budget-tokenHeadroom]+int64(counted)-now)
 		}
 	})
 	return time.Duration(wait)
