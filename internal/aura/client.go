@@ -111,9 +111,14 @@ func New(cfg Config) (*Client, error) {
 	if cfg.BudgetDir == "" {
 		cfg.BudgetDir = DefaultBudgetDir()
 	}
-	shared, err := openSharedWindow(cfg.BudgetDir, cfg.BaseURL, cfg.ClientID)
-	if err != nil {
-		shared = nil // the budget holds for this process alone
+	// A budget above Aura's own limit paces nothing an account shares (an emulator with its limit off, say): the
+	// count stays in this process, and no file is locked, read and written for each request.
+	var shared *sharedWindow
+	if cfg.RequestsPerMinute <= auraLimit {
+		var err error
+		if shared, err = openSharedWindow(cfg.BudgetDir, cfg.BaseURL, cfg.ClientID); err != nil {
+			shared = nil // the budget holds for this process alone
+		}
 	}
 	c := &Client{cfg: cfg, clk: cfg.Clock, base: base, limiter: newWindowLimiter(cfg.Clock, cfg.RequestsPerMinute, shared)}
 	limited := *hc

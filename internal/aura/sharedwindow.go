@@ -41,7 +41,8 @@ func DefaultBudgetDir() string {
 	return filepath.Join(os.TempDir(), "terraform-provider-aura-"+strconv.Itoa(os.Getuid()))
 }
 
-// stateName matches the files openSharedWindow names, and nothing else in the directory.
+// stateName matches the count files openSharedWindow names, and nothing else in the directory. Lock files stay
+// (empty, one an account): one removed while held would let a second holder lock a new one.
 var stateName = regexp.MustCompile(`^[0-9a-f]{32}\.json$`)
 
 // openSharedWindow opens the count of the account that baseURL and clientID reach. The file is named by a hash of
@@ -53,7 +54,7 @@ func openSharedWindow(dir, baseURL, clientID string) (*sharedWindow, error) {
 	}
 	sum := sha256.Sum256([]byte(baseURL + "\n" + clientID))
 	w := &sharedWindow{
-		lock:    flock.New(filepath.Join(dir, "budget.lock"), flock.SetPermissions(0o600)),
+		lock:    flock.New(filepath.Join(dir, hex.EncodeToString(sum[:16])+".lock"), flock.SetPermissions(0o600)),
 		path:    filepath.Join(dir, hex.EncodeToString(sum[:16])+".json"),
 		timeout: lockTimeout,
 	}

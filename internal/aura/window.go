@@ -10,8 +10,12 @@ import (
 	"time"
 )
 
-// window is the span in which Aura counts an account's requests (api/README.md A.1: 125 a minute).
-const window = time.Minute
+// window is the span in which Aura counts an account's requests, and auraLimit how many it allows in it
+// (api/README.md A.1).
+const (
+	window    = time.Minute
+	auraLimit = 125
+)
 
 // counted is how long this client counts a request: the window and a second. A request is stamped before it
 // leaves and counted by the server when it arrives; the next one, let go the moment the first left the client's
@@ -132,7 +136,7 @@ func (l *windowLimiter) WaitUnbudgeted(ctx context.Context) error {
 // without waiting for the budget, but count: the API requests of a window wait once they and the token requests
 // in it reach budget + tokenHeadroom, so that processes which each fetch a token do not together pass the
 // server's count.
-const tokenHeadroom = 5
+const tokenHeadroom = auraLimit - 120
 
 func (l *windowLimiter) sleepUntil(ctx context.Context, ask func() time.Duration) error {
 	for {

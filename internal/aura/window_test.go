@@ -301,3 +301,21 @@ func TestWindowLimiter_tokenRequestsCountWithinTheHeadroom(t *testing.T) {
 		t.Fatalf("with one token request, 120 requests took %v, want 0", d)
 	}
 }
+
+// A budget above Aura's own limit (an emulator with its limit off) paces nothing an account shares: no file is
+// kept, and the count stays in the process.
+func TestClient_aBudgetAboveAurasLimitSharesNothing(t *testing.T) {
+	dir := t.TempDir()
+	for _, budget := range []int{auraLimit, auraLimit + 1} {
+		c, err := New(Config{BaseURL: "http://127.0.0.1:1", ClientID: fmt.Sprint("id-", budget), ClientSecret: "s", RequestsPerMinute: budget, BudgetDir: dir})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if shared := c.limiter.shared != nil; shared != (budget <= auraLimit) {
+			t.Errorf("budget %d: shared %t", budget, shared)
+		}
+	}
+	if entries, _ := os.ReadDir(dir); len(entries) != 1 {
+		t.Errorf("the budget directory holds %d files, want the one lock of the account within Aura's limit", len(entries))
+	}
+}

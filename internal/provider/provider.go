@@ -91,7 +91,8 @@ func (p *auraProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp 
 				MarkdownDescription: "The most API requests sent in any 60 seconds, shared by all resources and by the other " +
 					"terraform processes on this machine that use the same client id (through a file in the user's cache " +
 					"directory): up to this many go at once, and only the excess waits for the window, as Aura counts (125 per " +
-					"account; the hourly token request is not counted). Waits poll no more often than their share of it. A 429 " +
+					"account; the token request goes without waiting, within the 5 left above the default). A budget above 125 " +
+					"(an emulator without a limit) is this process's alone. Waits poll no more often than their share of it. A 429 " +
 					"from Aura pauses every request of those processes for its Retry-After and halves this budget for the rest " +
 					"of the window, for accounts shared with other machines. Default 120. Environment variable: `AURA_REQUESTS_PER_MINUTE`.",
 				Validators: []validator.Int64{int64validator.Between(1, 10000)},
