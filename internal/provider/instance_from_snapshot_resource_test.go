@@ -230,8 +230,8 @@ resource "aura_instance_from_snapshot" "clone" {
 	w.must("apply")
 	w.write(clone("us-central1"))
 	out := w.must("plan")
-	contains(t, "plan of a new region", out, []string{"aura_instance_from_snapshot.clone must be replaced", "This apply copies instance data into a new instance"},
-		"runs no data copy")
+	contains(t, "plan of a new region", out, []string{"aura_instance_from_snapshot.clone must be replaced", "This apply copies instance data into a new instance",
+		"with the data of snapshot", "(AdHoc, taken", "m ago)"}, "runs no data copy")
 
 	testEmulator.AdvanceClock(8 * 24 * time.Hour) // the professional-db snapshot expires
 	resetStats(t)
