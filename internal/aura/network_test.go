@@ -13,7 +13,7 @@ import (
 func followClock(clk *fakeClock, e *emulator.Emulator, span time.Duration) {
 	start := clk.Now()
 	for d := time.Second; d <= span; d += time.Second {
-		clk.at(start.Add(d), func() { e.AdvanceClock(time.Second) })
+		clk.At(start.Add(d), func() { e.AdvanceClock(time.Second) })
 	}
 }
 

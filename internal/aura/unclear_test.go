@@ -21,7 +21,7 @@ func TestCreateInstance_defaultPolls_adoptsALateInstance(t *testing.T) {
 	realStart, began := time.Now(), clock.Now()
 	f.fault(map[string]any{"method": "POST", "path": "^/v1/instances$", "drop": true, "count": 1})
 	var lateID string
-	clock.at(began.Add(9*time.Minute), func() {
+	clock.At(began.Add(9*time.Minute), func() {
 		// What the server finally did with the dropped create; sent by another client, past the fault.
 		other, err := New(Config{BaseURL: f.e.BaseURL(), ClientID: f.e.ClientID(), ClientSecret: f.e.ClientSecret()})
 		if err != nil {

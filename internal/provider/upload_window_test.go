@@ -7,9 +7,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
-	"sort"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -21,6 +19,7 @@ import (
 
 	"github.com/aura-terraform/terraform-provider-aura/internal/aura"
 	"github.com/aura-terraform/terraform-provider-aura/internal/emulator"
+	"github.com/aura-terraform/terraform-provider-aura/internal/fakeclock"
 )
 
 // windowScene is an emulator of its own (its network access configurations meet no other test's), with
@@ -600,74 +599,20 @@ func TestTrafficWindows_aJoinedWindowIsNotHeld(t *testing.T) {
 	}
 }
 
-// windowClock is a fake clock: Sleep jumps, running what is scheduled for the times it passes; a context
-// deadline counts in its time (it is ahead of real time, so only Sleep reaches one).
-type windowClock struct {
-	mu     sync.Mutex
-	now    time.Time
-	events []windowEvent
-}
-
-type windowEvent struct {
-	at time.Time
-	do func()
-}
-
-func (f *windowClock) Now() time.Time {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	return f.now
-}
-
-func (f *windowClock) at(t time.Time, do func()) {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	f.events = append(f.events, windowEvent{t, do})
-	sort.Slice(f.events, func(i, j int) bool { return f.events[i].at.Before(f.events[j].at) })
-}
-
-func (f *windowClock) WithTimeout(ctx context.Context, d time.Duration) (context.Context, context.CancelFunc) {
-	return context.WithDeadline(ctx, f.Now().Add(d))
-}
-
-func (f *windowClock) Sleep(ctx context.Context, d time.Duration) error {
-	if err := ctx.Err(); err != nil {
-		return err
-	}
-	f.mu.Lock()
-	target, expired := f.now.Add(d), false
-	if deadline, ok := ctx.Deadline(); ok && deadline.Before(target) {
-		target, expired = deadline, true
-	}
-	f.now = target
-	var due []windowEvent
-	for len(f.events) > 0 && !f.events[0].at.After(target) {
-		due, f.events = append(due, f.events[0]), f.events[1:]
-	}
-	f.mu.Unlock()
-	for _, e := range due {
-		e.do()
-	}
-	if expired {
-		return context.DeadlineExceeded
-	}
-	return nil
-}
-
 // The close has 10 minutes in all, however they are spent: here the last upload out waits 9 minutes for another
 // to hand over the turn, and the configuration then never becomes ready again. On the default poll settings
 // and a fake clock, the close gives up, reporting public traffic left on, 10 minutes after the upload left
 // (so at most 10 minutes after the resource's timeout), not 10 minutes after the turn came.
 func TestTrafficWindows_theCloseEndsTenMinutesAfterTheUploadLeaves(t *testing.T) {
 	e := otherEmulator(t, func(c *emulator.Config) { c.Transition = time.Minute })
-	clk := &windowClock{now: time.Now()}
+	clk := fakeclock.New()
 	c, err := aura.New(aura.Config{BaseURL: e.BaseURL(), ClientID: e.ClientID(), ClientSecret: e.ClientSecret(), Clock: clk})
 	if err != nil {
 		t.Fatal(err)
 	}
 	// The emulator's transitions pass with the fake clock for the first 10 minutes, while the window opens.
 	for d := time.Second; d <= 10*time.Minute; d += time.Second {
-		clk.at(clk.Now().Add(d), func() { e.AdvanceClock(time.Second) })
+		clk.At(clk.Now().Add(d), func() { e.AdvanceClock(time.Second) })
 	}
 	n, in := windowConfig(t, e, c, false)
 	pd := &providerData{client: c, tenantID: e.TenantID()}
