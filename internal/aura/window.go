@@ -200,13 +200,6 @@ func mergeSorted(a, b []int64) []int64 {
 	return append(append(out, a...), b...)
 }
 
-// paused is how long a 429's pause still lasts.
-func (l *windowLimiter) paused() time.Duration {
-	var wait int64
-	l.update(func(s *windowState, now int64) { wait = max(0, s.PausedUntil-now) })
-	return time.Duration(wait)
-}
-
 // throttled is told of a 429: every goroutine waits out retryAfter, and until the window has passed the
 // budget is half what it was, down to an eighth of it (15 at the default): lower, a process would wait minutes
 // between requests, while the pause after each 429 already keeps it off a full account. The 429s of requests

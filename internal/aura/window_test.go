@@ -128,7 +128,7 @@ func TestWindowLimiter_a429PausesTheOtherProcessesOfTheAccount(t *testing.T) {
 	if d := b.take(); d != 30*time.Second {
 		t.Fatalf("the other process was told to wait %v, want the one pause of 30s", d)
 	}
-	if d := b.paused(); d != 30*time.Second {
+	if d := b.takeToken(); d != 30*time.Second {
 		t.Fatalf("the token request of the other process may go in %v, want after the pause of 30s", d)
 	}
 	_ = clk.Sleep(context.Background(), 30*time.Second)

@@ -186,7 +186,12 @@ func describeSnapshotRead(s *aura.Snapshot) string {
 		desc, _ := describeSnapshot(types.StringNull(), nil)
 		return desc
 	}
-	return fmt.Sprintf("snapshot %s of instance %s (%s, taken %s)", s.SnapshotID, s.InstanceID, s.Profile, s.Timestamp)
+	return describeSnapshotTaken(s, s.Timestamp)
+}
+
+// describeSnapshotTaken words a snapshot as read, with taken saying when (its time, or its time and age).
+func describeSnapshotTaken(s *aura.Snapshot, taken string) string {
+	return fmt.Sprintf("snapshot %s of instance %s (%s, taken %s)", s.SnapshotID, s.InstanceID, s.Profile, taken)
 }
 
 // backupNote is the plan warning's line about the undo.

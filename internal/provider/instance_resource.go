@@ -368,7 +368,7 @@ func (r *instanceResource) ModifyPlan(ctx context.Context, req resource.ModifyPl
 	}
 	snapshot, _ := describeSnapshot(plan.SourceSnapshotID, nil)
 	if s != nil {
-		snapshot = fmt.Sprintf("snapshot %s of instance %s (%s, taken %s)", s.SnapshotID, s.InstanceID, s.Profile, r.data.takenAgo(s))
+		snapshot = describeSnapshotTaken(s, r.data.takenAgo(s))
 	}
 	resp.Diagnostics.AddWarning("This apply copies instance data into a new instance",
 		fmt.Sprintf("The apply creates instance %q with the data of %s (source %s). The copy is made once: later changes of the source settings copy nothing.",

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"net/http"
 	"slices"
-	"strconv"
 	"strings"
 	"time"
 
@@ -306,16 +305,10 @@ func compatibleAtPlan(source *aura.Instance, targetType, targetStorage types.Str
 	if targetStorage.IsUnknown() || targetStorage.IsNull() || source.Storage == nil {
 		return true
 	}
-	if gb(targetStorage.ValueString()) < gb(*source.Storage) {
+	if gigabytes(targetStorage.ValueString()) < gigabytes(*source.Storage) {
 		diags.AddAttributeError(path.Root(storageAttr), "Not enough storage for the source's data",
 			fmt.Sprintf("The source, instance %s (%q), has %s of storage and the target %s: Aura needs the target to have at least the source's storage. Give the target storage = %q or more.", source.ID, source.Name, *source.Storage, targetStorage.ValueString(), *source.Storage))
 		return false
 	}
 	return true
-}
-
-// gb is the size in gigabytes of "16GB"; 0 for anything else.
-func gb(size string) int {
-	n, _ := strconv.Atoi(strings.TrimSuffix(size, "GB"))
-	return n
 }

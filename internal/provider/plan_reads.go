@@ -14,11 +14,9 @@ type planReads struct {
 	mu        sync.Mutex
 	tenants   map[string]*read[*aura.Tenant]
 	snapshots map[[2]string]*read[*aura.Snapshot]
-	instances map[string]*aura.Instance
-	// forgotten counts, per instance, the writes that made its cached copy stale: a read that began before one
-	// must not be cached after it.
-	forgotten map[string]int
-	reading   map[string]*sync.Mutex // one read of an instance at a time
+	// instances are dropped when written: a read still in flight then fills an entry nobody asks again, so a copy
+	// older than the write is never handed out.
+	instances map[string]*read[*aura.Instance]
 	// paused is the paused setting planned for an instance by its aura_instance in this plan: an act on an
 	// instance paused now is fine when this plan resumes it first.
 	paused map[string]bool
@@ -80,51 +78,20 @@ func (pd *providerData) seen(id string, in *aura.Instance) {
 	}
 	pd.plans.mu.Lock()
 	defer pd.plans.mu.Unlock()
-	pd.remember(id, in, pd.plans.forgotten[id])
-}
-
-// remember caches in (nil: forgets) unless the instance was forgotten since generation was current; plans.mu held.
-func (pd *providerData) remember(id string, in *aura.Instance, generation int) {
 	if pd.plans.instances == nil {
-		pd.plans.instances, pd.plans.forgotten = map[string]*aura.Instance{}, map[string]int{}
+		pd.plans.instances = map[string]*read[*aura.Instance]{}
 	}
-	switch {
-	case in == nil:
+	if in == nil {
 		delete(pd.plans.instances, id)
-		pd.plans.forgotten[id]++
-	case pd.plans.forgotten[id] == generation:
-		pd.plans.instances[id] = in
+		return
 	}
+	pd.plans.instances[id] = &read[*aura.Instance]{done: true, v: in}
 }
 
 // instanceRead is the instance as this process last saw it, or as read now: one read however many resources
 // of the plan ask at once.
 func (pd *providerData) instanceRead(ctx context.Context, id string) (*aura.Instance, error) {
-	pd.plans.mu.Lock()
-	if pd.plans.reading == nil {
-		pd.plans.reading = map[string]*sync.Mutex{}
-	}
-	one := pd.plans.reading[id]
-	if one == nil {
-		one = &sync.Mutex{}
-		pd.plans.reading[id] = one
-	}
-	pd.plans.mu.Unlock()
-	one.Lock()
-	defer one.Unlock()
-	pd.plans.mu.Lock()
-	in, generation := pd.plans.instances[id], pd.plans.forgotten[id]
-	pd.plans.mu.Unlock()
-	if in != nil {
-		return in, nil
-	}
-	in, err := pd.client.GetInstance(ctx, id)
-	if err == nil {
-		pd.plans.mu.Lock()
-		pd.remember(id, in, generation)
-		pd.plans.mu.Unlock()
-	}
-	return in, err
+	return entry(&pd.plans.mu, &pd.plans.instances, id).get(func() (*aura.Instance, error) { return pd.client.GetInstance(ctx, id) })
 }
 
 // plansPaused records the paused setting this plan gives an existing instance.
