@@ -44,8 +44,18 @@ func (d *snapshotDataSource) Schema(_ context.Context, _ datasource.SchemaReques
 	attrs["snapshot_id"] = schema.StringAttribute{Optional: true, Computed: true, MarkdownDescription: "The snapshot to read. Set this or `most_recent`."}
 	attrs["most_recent"] = schema.BoolAttribute{Optional: true, MarkdownDescription: "Pick the newest snapshot matching the filters (as `aura_snapshots` lists them), walking back from `to` (or the day of `before`) and stopping at the first day with a match. With `before`, this is the last snapshot taken at or before that time."}
 	attrs["timestamp"] = computedString("When it was taken (RFC 3339, UTC).")
-	attrs["snapshot_profile"] = computedString("`AdHoc` or `Scheduled`.")
-	attrs["snapshot_status"] = computedString("`Pending`, `InProgress`, `Completed` or `Failed`.")
+	// One vocabulary with aura_snapshot and aura_snapshots: status and profile filter when set and are the found
+	// snapshot's when not (a set filter always equals the match's value, so Terraform sees no change).
+	for name, what := range map[string]string{"profile": "`AdHoc` (on-demand) or `Scheduled`", "status": "`Pending`, `InProgress`, `Completed` or `Failed`"} {
+		a := attrs[name].(schema.StringAttribute)
+		a.Computed = true
+		a.MarkdownDescription = fmt.Sprintf("The snapshot's %s: %s. Set it to pick only snapshots with this %s.", name, what, name)
+		attrs[name] = a
+		attrs["snapshot_"+name] = schema.StringAttribute{
+			Computed: true, MarkdownDescription: "The same as `" + name + "`.",
+			DeprecationMessage: "Use `" + name + "`, the name every snapshot object uses; `snapshot_" + name + "` is removed in the next minor version.",
+		}
+	}
 	attrs["exportable"] = schema.BoolAttribute{Computed: true, MarkdownDescription: "Whether it is exportable now."}
 	attrs["restorable_until"] = computedString("When it expires, from Aura's published retention table.")
 	attrs["exportable_until"] = computedString("Until when it is exportable; null for differential snapshots.")
@@ -110,7 +120,22 @@ func (d *snapshotDataSource) Read(ctx context.Context, req datasource.ReadReques
 		}
 		found = list[0]
 	}
-	m.SnapshotID, m.Timestamp, m.SnapshotProfile, m.SnapshotStatus = found.SnapshotID, found.Timestamp, found.Profile, found.Status
+	if !m.Status.IsNull() && m.Status != found.Status || !m.Profile.IsNull() && m.Profile != found.Profile {
+		resp.Diagnostics.AddError("Snapshot does not match the filters",
+			fmt.Sprintf("Snapshot %s of instance %s is %s (profile %s), not status %s, profile %s as configured.", found.SnapshotID.ValueString(),
+				m.InstanceID.ValueString(), found.Status.ValueString(), found.Profile.ValueString(), orAny(m.Status), orAny(m.Profile)))
+		return
+	}
+	m.SnapshotID, m.Timestamp, m.Profile, m.Status = found.SnapshotID, found.Timestamp, found.Profile, found.Status
+	m.SnapshotProfile, m.SnapshotStatus = found.Profile, found.Status
 	m.Exportable, m.RestorableUntil, m.ExportableUntil = found.Exportable, found.RestorableUntil, found.ExportableUntil
 	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
+}
+
+// orAny words a filter that was not set.
+func orAny(v types.String) string {
+	if v.IsNull() {
+		return "any"
+	}
+	return v.ValueString()
 }

@@ -1,6 +1,7 @@
 package provider
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/compare"
@@ -19,8 +20,11 @@ data "aura_snapshot" "test" {
 `
 	const res, ds = "aura_snapshot.test", "data.aura_snapshot.test"
 	checks := append(sameAttrs(res, ds, "instance_id", "snapshot_id", "timestamp", "exportable", "restorable_until", "exportable_until"),
-		statecheck.CompareValuePairs(res, tfjsonpath.New("profile"), ds, tfjsonpath.New("snapshot_profile"), compare.ValuesSame()),
-		statecheck.CompareValuePairs(res, tfjsonpath.New("status"), ds, tfjsonpath.New("snapshot_status"), compare.ValuesSame()),
+		statecheck.CompareValuePairs(res, tfjsonpath.New("profile"), ds, tfjsonpath.New("profile"), compare.ValuesSame()),
+		statecheck.CompareValuePairs(res, tfjsonpath.New("status"), ds, tfjsonpath.New("status"), compare.ValuesSame()),
+		statecheck.ExpectKnownValue(ds, tfjsonpath.New("profile"), knownvalue.StringExact("AdHoc")),
+		statecheck.ExpectKnownValue(ds, tfjsonpath.New("status"), knownvalue.StringExact("Completed")),
+		// the deprecated names say the same until they go
 		statecheck.ExpectKnownValue(ds, tfjsonpath.New("snapshot_profile"), knownvalue.StringExact("AdHoc")),
 		statecheck.ExpectKnownValue(ds, tfjsonpath.New("snapshot_status"), knownvalue.StringExact("Completed")),
 		statecheck.ExpectKnownValue(ds, tfjsonpath.New("exportable"), knownvalue.Bool(true)),
@@ -31,7 +35,14 @@ data "aura_snapshot" "test" {
 		PreCheck:                 func() { testAccPreCheck(t) },
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		CheckDestroy:             testAccCheckInstanceDestroy,
-		Steps:                    []resource.TestStep{{Config: config, ConfigStateChecks: checks}},
+		Steps: []resource.TestStep{
+			{Config: config, ConfigStateChecks: checks},
+			{ // with an id, a status or profile set is a check of the snapshot read, never silently another value
+				Config:      strings.Replace(config, "snapshot_id = aura_snapshot.test.snapshot_id", "snapshot_id = aura_snapshot.test.snapshot_id\n  status = \"Failed\"", 1),
+				ExpectError: wrapped("Snapshot does not match the filters", "is Completed (profile AdHoc), not status Failed, profile any"),
+			},
+			{Config: config},
+		},
 	})
 }
 
