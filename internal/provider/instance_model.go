@@ -31,6 +31,7 @@ type instanceModel struct {
 	ID                   types.String   `tfsdk:"id"`
 	Name                 types.String   `tfsdk:"name"`
 	TenantID             types.String   `tfsdk:"tenant_id"`
+	ProjectID            types.String   `tfsdk:"project_id"`
 	Type                 types.String   `tfsdk:"type"`
 	Version              types.String   `tfsdk:"version"`
 	CloudProvider        types.String   `tfsdk:"cloud_provider"`
@@ -103,11 +104,6 @@ func instanceSchema(ctx context.Context, clone bool) schema.Schema {
 			"name": schema.StringAttribute{
 				Required: true, MarkdownDescription: "Instance name, 1 to 30 characters. Updates in place.",
 				Validators: []validator.String{stringvalidator.LengthBetween(1, 30)},
-			},
-			"tenant_id": schema.StringAttribute{
-				Optional: true, Computed: true,
-				MarkdownDescription: "Tenant (project) of the instance. Default: the provider's `tenant_id`. Changing it forces replacement.",
-				PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplaceIfConfigured(), stringplanmodifier.UseStateForUnknown()},
 			},
 			"type": schema.StringAttribute{
 				Required: true, MarkdownDescription: "Instance type: one of `" + strings.Join(instanceTypes, "`, `") + "`. Changing it forces replacement.",
@@ -195,6 +191,9 @@ func instanceSchema(ctx context.Context, clone bool) schema.Schema {
 			"graph_relationships": graphCountAttribute("relationships"),
 			"timeouts":            timeoutsAttribute(ctx, true, true),
 		},
+	}
+	for name, a := range tenantAttributes("Tenant of the instance. Default: the provider's `tenant_id`. Changing it forces replacement.") {
+		s.Attributes[name] = a
 	}
 	if clone {
 		s.Version = 1
@@ -289,6 +288,7 @@ func (m *instanceModel) fromAPI(in *aura.Instance) {
 	m.ID = types.StringValue(in.ID)
 	m.Name = types.StringValue(in.Name)
 	m.TenantID = types.StringValue(in.TenantID)
+	m.ProjectID = m.TenantID
 	m.Type = types.StringValue(in.Type)
 	m.CloudProvider = types.StringValue(in.CloudProvider)
 	m.Region = types.StringValue(in.Region)

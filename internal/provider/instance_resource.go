@@ -52,6 +52,7 @@ func (r *instanceResource) ValidateConfig(ctx context.Context, req resource.Vali
 		return
 	}
 	validateInstance(&m.instanceModel, resp.Diagnostics.AddAttributeError)
+	checkSynonyms(m.TenantID, m.ProjectID, &resp.Diagnostics)
 }
 
 func (r *instanceResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
@@ -99,6 +100,7 @@ func (r *instanceResource) Create(ctx context.Context, req resource.CreateReques
 	state := *plan
 	state.ID = types.StringValue(created.ID)
 	state.TenantID = types.StringValue(tenantID)
+	state.ProjectID = state.TenantID
 	state.Username = types.StringValue(created.Username)
 	state.Password = types.StringValue(created.Password)
 	if created.Adopted {
@@ -338,8 +340,7 @@ func (r *instanceResource) ModifyPlan(ctx context.Context, req resource.ModifyPl
 		r.data.plansPaused(plan.ID.ValueString(), plan.Paused.ValueBool())
 	}
 	if creating := req.State.Raw.IsNull() || replacing; creating || len(changedAttrs(ctx, req, &resp.Diagnostics, "memory", "storage")) > 0 {
-		var tenant types.String
-		resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("tenant_id"), &tenant)...)
+		tenant, _ := configuredTenant(ctx, req.Config, &resp.Diagnostics)
 		if r.data.checkOffered(ctx, &plan.instanceModel, tenant, !creating, &resp.Diagnostics); resp.Diagnostics.HasError() {
 			return
 		}
@@ -387,8 +388,7 @@ func (r *instanceResource) replacing(ctx context.Context, req resource.ModifyPla
 	if len(changedAttrs(ctx, req, diags, forceNew...)) > 0 {
 		return true
 	}
-	var tenant types.String
-	diags.Append(req.Config.GetAttribute(ctx, path.Root("tenant_id"), &tenant)...)
+	tenant, _ := configuredTenant(ctx, req.Config, diags)
 	return !tenant.IsNull() && len(changedAttrs(ctx, req, diags, "tenant_id")) > 0
 }
 

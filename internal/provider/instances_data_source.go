@@ -30,6 +30,7 @@ type instanceSummaryModel struct {
 
 type instancesModel struct {
 	TenantID      types.String           `tfsdk:"tenant_id"`
+	ProjectID     types.String           `tfsdk:"project_id"`
 	Name          types.String           `tfsdk:"name"`
 	ReadGraphSize types.Bool             `tfsdk:"read_graph_size"`
 	Instances     []instanceSummaryModel `tfsdk:"instances"`
@@ -44,7 +45,6 @@ func (d *instancesDataSource) Schema(_ context.Context, _ datasource.SchemaReque
 		MarkdownDescription: "Lists the instances of a tenant, optionally only those with a given name. One API call, plus one per " +
 			"listed instance with `read_graph_size`.",
 		Attributes: map[string]schema.Attribute{
-			"tenant_id": schema.StringAttribute{Optional: true, Computed: true, MarkdownDescription: "Tenant to list. Default: the provider's `tenant_id`."},
 			"name":      schema.StringAttribute{Optional: true, MarkdownDescription: "Only instances with exactly this name."},
 			"read_graph_size": schema.BoolAttribute{
 				Optional: true, MarkdownDescription: "Also read `graph_nodes` and `graph_relationships` of each listed instance, " +
@@ -68,6 +68,9 @@ func (d *instancesDataSource) Schema(_ context.Context, _ datasource.SchemaReque
 			},
 		},
 	}
+	for name, a := range dataTenantAttributes("Tenant to list. Default: the provider's `tenant_id`.") {
+		resp.Schema.Attributes[name] = a
+	}
 }
 
 func (d *instancesDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
@@ -80,9 +83,14 @@ func (d *instancesDataSource) Read(ctx context.Context, req datasource.ReadReque
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	if checkSynonyms(m.TenantID, m.ProjectID, &resp.Diagnostics); resp.Diagnostics.HasError() {
+		return
+	}
+	m.TenantID = eitherTenant(m.TenantID, m.ProjectID)
 	if m.TenantID.IsNull() {
 		m.TenantID = types.StringValue(d.data.tenantID)
 	}
+	m.ProjectID = m.TenantID
 	list, err := d.data.client.ListInstances(ctx, m.TenantID.ValueString())
 	if err != nil {
 		resp.Diagnostics.AddError("Listing Aura instances failed", err.Error())

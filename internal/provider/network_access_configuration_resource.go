@@ -38,7 +38,8 @@ func NewNetworkAccessConfigurationResource() resource.Resource {
 
 type networkAccessConfigurationModel struct {
 	networkAccessConfigurationFields
-	TenantID types.String   `tfsdk:"tenant_id"`
+	TenantID  types.String   `tfsdk:"tenant_id"`
+	ProjectID types.String   `tfsdk:"project_id"`
 	Timeouts timeouts.Value `tfsdk:"timeouts"`
 }
 
@@ -55,10 +56,6 @@ func (r *networkAccessConfigurationResource) Schema(ctx context.Context, _ resou
 			"`public_traffic_enabled` is `false`, uploads into the covered instances are refused.",
 		Attributes: map[string]schema.Attribute{
 			"id": schema.StringAttribute{Computed: true, MarkdownDescription: "Configuration id.", PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()}},
-			"tenant_id": schema.StringAttribute{
-				Optional: true, Computed: true, MarkdownDescription: "Tenant. Default: the provider's `tenant_id`. Changing it forces replacement.",
-				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplaceIfConfigured(), stringplanmodifier.UseStateForUnknown()},
-			},
 			"cloud_provider": schema.StringAttribute{Required: true, MarkdownDescription: "`gcp`, `aws` or `azure`. Changing it forces replacement.",
 				Validators: []validator.String{oneOfValues(cloudProviders...)}, PlanModifiers: replace},
 			"region": schema.StringAttribute{Required: true, MarkdownDescription: "Cloud region. Changing it forces replacement.",
@@ -78,6 +75,9 @@ func (r *networkAccessConfigurationResource) Schema(ctx context.Context, _ resou
 			"timeouts": timeoutsAttribute(ctx, true, true),
 		},
 	}
+	for name, a := range tenantAttributes("Tenant. Default: the provider's `tenant_id`. Changing it forces replacement.") {
+		resp.Schema.Attributes[name] = a
+	}
 }
 
 func (r *networkAccessConfigurationResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
@@ -87,6 +87,7 @@ func (r *networkAccessConfigurationResource) Configure(_ context.Context, req re
 func (r *networkAccessConfigurationResource) ValidateConfig(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
 	var m networkAccessConfigurationModel
 	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
+	checkSynonyms(m.TenantID, m.ProjectID, &resp.Diagnostics)
 	public, private := m.PublicTrafficEnabled, m.PrivateConnectivity
 	if !public.IsNull() && !public.IsUnknown() && !public.ValueBool() && !private.IsUnknown() && !private.ValueBool() {
 		resp.Diagnostics.AddAttributeError(path.Root("public_traffic_enabled"), "Public traffic off needs private connectivity",
@@ -97,6 +98,7 @@ func (r *networkAccessConfigurationResource) ValidateConfig(ctx context.Context,
 func (m *networkAccessConfigurationModel) fromAPI(n *aura.NetworkAccess) {
 	m.networkAccessConfigurationFields.fromAPI(n)
 	m.TenantID = types.StringValue(n.TenantID)
+	m.ProjectID = m.TenantID
 }
 
 func setStrings(ctx context.Context, s types.Set) []string {
@@ -227,7 +229,6 @@ func (r *networkAccessConfigurationResource) ModifyPlan(ctx context.Context, req
 	if !req.State.Raw.IsNull() || req.Plan.Raw.IsNull() || r.data == nil {
 		return
 	}
-	var tenant types.String
-	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("tenant_id"), &tenant)...)
-	r.data.tenantAtPlan(ctx, tenant, path.Root("tenant_id"), &resp.Diagnostics)
+	tenant, at := configuredTenant(ctx, req.Config, &resp.Diagnostics)
+	r.data.tenantAtPlan(ctx, tenant, at, &resp.Diagnostics)
 }

@@ -19,6 +19,7 @@ func NewNetworkAccessConfigurationsDataSource() datasource.DataSource {
 
 type networkAccessConfigurationsModel struct {
 	TenantID       types.String                       `tfsdk:"tenant_id"`
+	ProjectID      types.String                       `tfsdk:"project_id"`
 	Configurations []networkAccessConfigurationFields `tfsdk:"configurations"`
 }
 
@@ -30,7 +31,6 @@ func (d *networkAccessConfigurationsDataSource) Schema(_ context.Context, _ data
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "Lists a tenant's network access configurations. **Extension:** the public Aura API v1 does not expose them; against such a server this fails with a clear message.",
 		Attributes: map[string]schema.Attribute{
-			"tenant_id": schema.StringAttribute{Optional: true, Computed: true, MarkdownDescription: "Tenant. Default: the provider's `tenant_id`."},
 			"configurations": schema.ListNestedAttribute{
 				Computed: true, MarkdownDescription: "The configurations.",
 				NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
@@ -47,6 +47,9 @@ func (d *networkAccessConfigurationsDataSource) Schema(_ context.Context, _ data
 			},
 		},
 	}
+	for name, a := range dataTenantAttributes("Tenant. Default: the provider's `tenant_id`.") {
+		resp.Schema.Attributes[name] = a
+	}
 }
 
 func (d *networkAccessConfigurationsDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
@@ -59,13 +62,18 @@ func (d *networkAccessConfigurationsDataSource) Read(ctx context.Context, req da
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	configured := m.TenantID
-	m.TenantID = types.StringValue(d.data.tenant(m.TenantID, "tenant_id", &resp.Diagnostics))
+	checkSynonyms(m.TenantID, m.ProjectID, &resp.Diagnostics)
+	configured, at := eitherTenant(m.TenantID, m.ProjectID), path.Root("tenant_id")
+	if m.TenantID.IsNull() && !m.ProjectID.IsNull() {
+		at = path.Root("project_id")
+	}
+	m.TenantID = types.StringValue(d.data.tenant(configured, at.String(), &resp.Diagnostics))
+	m.ProjectID = m.TenantID
 	if resp.Diagnostics.HasError() {
 		return
 	}
 	list, err := d.data.client.ListNetworkAccess(ctx, m.TenantID.ValueString())
-	if d.data.tenantNotFound(ctx, err, m.TenantID.ValueString(), configured.IsNull(), path.Root("tenant_id"), &resp.Diagnostics) {
+	if d.data.tenantNotFound(ctx, err, m.TenantID.ValueString(), configured.IsNull(), at, &resp.Diagnostics) {
 		return
 	}
 	if err != nil {

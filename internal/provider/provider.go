@@ -39,6 +39,7 @@ type providerModel struct {
 	BaseURL           types.String `tfsdk:"base_url"`
 	AuthURL           types.String `tfsdk:"auth_url"`
 	TenantID          types.String `tfsdk:"tenant_id"`
+	ProjectID         types.String `tfsdk:"project_id"`
 	RequestsPerMinute types.Int64  `tfsdk:"requests_per_minute"`
 	MaxRetries        types.Int64  `tfsdk:"max_retries"`
 	MaxRetryAfter     types.Int64  `tfsdk:"max_retry_after_seconds"`
@@ -84,7 +85,12 @@ func (p *auraProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp 
 			},
 			"tenant_id": schema.StringAttribute{
 				Optional:            true,
-				MarkdownDescription: "Tenant (project) used by resources that do not set `tenant_id`. Environment variable: `AURA_TENANT_ID`.",
+				MarkdownDescription: "Tenant used by resources that do not set `tenant_id`. Environment variable: `AURA_TENANT_ID`. " +
+					"Aura's console and `aura-cli` now call a tenant a *project*: `project_id` (`AURA_PROJECT_ID`) is the same setting.",
+			},
+			"project_id": schema.StringAttribute{
+				Optional:            true,
+				MarkdownDescription: "The same as `tenant_id`, under the name Aura's console now uses; set one or the other. Environment variable: `AURA_PROJECT_ID`.",
 			},
 			"requests_per_minute": schema.Int64Attribute{
 				Optional: true,
@@ -134,7 +140,7 @@ func (p *auraProvider) Configure(ctx context.Context, req provider.ConfigureRequ
 	}{
 		{"client_id", cfg.ClientID, "AURA_CLIENT_ID"}, {"client_secret", cfg.ClientSecret, "AURA_CLIENT_SECRET"},
 		{"base_url", cfg.BaseURL, "AURA_BASE_URL"}, {"auth_url", cfg.AuthURL, "AURA_AUTH_URL"},
-		{"tenant_id", cfg.TenantID, "AURA_TENANT_ID"},
+		{"tenant_id", cfg.TenantID, "AURA_TENANT_ID"}, {"project_id", cfg.ProjectID, "AURA_PROJECT_ID"},
 	}
 	values := map[string]string{}
 	for _, s := range settings {
@@ -201,7 +207,11 @@ func (p *auraProvider) Configure(ctx context.Context, req provider.ConfigureRequ
 		resp.Diagnostics.AddError("Invalid Aura provider configuration", err.Error())
 		return
 	}
-	data := &providerData{client: client, tenantID: values["tenant_id"]}
+	tenantID := providerTenant(cfg, &resp.Diagnostics)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	data := &providerData{client: client, tenantID: tenantID}
 	resp.ResourceData = data
 	resp.DataSourceData = data
 }
