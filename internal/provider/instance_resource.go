@@ -10,6 +10,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
 
 	"github.com/aura-terraform/terraform-provider-aura/internal/aura"
 )
@@ -241,6 +242,10 @@ func (r *instanceResource) Update(ctx context.Context, req resource.UpdateReques
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	if providerSideOnly(req.Plan.Raw, req.State.Raw) {
+		r.set(ctx, &resp.State, plan, &resp.Diagnostics)
+		return
+	}
 	ctx, cancel := withTimeout(ctx, plan.Timeouts.Update, defaultUpdateTimeout, &resp.Diagnostics)
 	defer cancel()
 	r.data.seen(state.ID.ValueString(), nil) // the plans of acts that follow in this apply read it afresh
@@ -266,6 +271,26 @@ func (r *instanceResource) Update(ctx context.Context, req resource.UpdateReques
 	if err != nil {
 		resp.Diagnostics.AddError("Updating the Aura instance failed", err.Error())
 	}
+}
+
+// providerSideOnly tells an update that changes only what Aura does not hold (deletion_protection, timeouts):
+// it is recorded without an API call.
+func providerSideOnly(plan, state tftypes.Value) bool {
+	diffs, err := plan.Diff(state)
+	if err != nil {
+		return false
+	}
+	for _, d := range diffs {
+		steps := d.Path.Steps()
+		if len(steps) == 0 {
+			continue // the object itself differs because an attribute does
+		}
+		name, ok := steps[0].(tftypes.AttributeName)
+		if !ok || (name != "deletion_protection" && name != "timeouts") {
+			return false
+		}
+	}
+	return true
 }
 
 func (r *instanceResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
@@ -310,7 +335,7 @@ func (r *instanceResource) ImportState(ctx context.Context, req resource.ImportS
 	}
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), parts[0])...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("version"), version)...)
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("deletion_protection"), false)...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("deletion_protection"), true)...)
 	if !r.clone {
 		return
 	}
@@ -394,9 +419,14 @@ func (r *instanceResource) replacing(ctx context.Context, req resource.ModifyPla
 
 func (r *instanceResource) UpgradeState(context.Context) map[int64]resource.StateUpgrader {
 	if !r.clone {
-		return nil
+		return upgradeFrom(0, upgradeDeletionProtection)
 	}
-	return upgradeFromV0(func(attrs map[string]any) { attrs["triggers"] = nil })
+	upgraders := upgradeFrom(0, func(attrs map[string]any) {
+		attrs["triggers"] = nil
+		upgradeDeletionProtection(attrs)
+	})
+	upgraders[1] = upgradeFrom(1, upgradeDeletionProtection)[1]
+	return upgraders
 }
 
 // knownString is nil for a null or unknown value, so that it is left out of a request.
