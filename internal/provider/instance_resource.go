@@ -351,14 +351,17 @@ func (r *instanceResource) ImportState(ctx context.Context, req resource.ImportS
 // plans for the acts planned on it, and, for a clone, checks the source and announces the data copy (or says
 // when a changed source copies nothing).
 func (r *instanceResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
-	if req.Plan.Raw.IsNull() || r.data == nil {
+	if r.data == nil {
+		return
+	}
+	replacing := r.replacing(ctx, req, &resp.Diagnostics)
+	if r.planDestroy(ctx, req, resp, replacing); req.Plan.Raw.IsNull() || resp.Diagnostics.HasError() {
 		return
 	}
 	plan := r.get(ctx, req.Plan, &resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	replacing := r.replacing(ctx, req, &resp.Diagnostics)
 	if !req.State.Raw.IsNull() && !plan.ID.IsUnknown() && !plan.Paused.IsUnknown() {
 		r.data.plansPaused(plan.ID.ValueString(), plan.Paused.ValueBool())
 	}
