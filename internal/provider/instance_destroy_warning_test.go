@@ -53,9 +53,32 @@ func TestAccInstance_destroyAndReplaceWarnWithSnapshots(t *testing.T) {
 
 	w.write(destroyWarningConfig("europe-west1", "deletion_protection = false"))
 	out = w.must("plan", "-replace=aura_instance.prod")
-	// Terraform plans -replace without telling the provider: the plan shows the replacement, and no warning.
-	contains(t, "plan of -replace", out, []string{"aura_instance.prod will be replaced, as requested"}, "This apply replaces")
+	// Terraform plans -replace without telling the instance's provider: the plan shows the replacement, and only
+	// the snapshot that refers to the instance can speak.
+	contains(t, "plan of -replace", out, []string{"aura_instance.prod will be replaced, as requested",
+		"Warning: The snapshot's instance is re-created", "instance " + id + ", which this snapshot is of"}, "This apply replaces")
 	if n := mutatingRequests(t); n != 0 {
 		t.Fatalf("the plans sent %d mutating requests, want 0", n)
+	}
+}
+
+// An instance deleted outside Terraform is announced at the next plan, with its snapshots, and the snapshot that
+// referred to it says that its new snapshot will be of the new, empty instance; the plan sends nothing.
+func TestAccInstance_deletedOutsideTerraformIsAnnounced(t *testing.T) {
+	needsEmulator(t)
+	w := newCLIWorkdir(t, destroyWarningConfig("europe-west1", "deletion_protection = false"))
+	t.Cleanup(func() { w.run("destroy") })
+	w.must("apply")
+	id := w.output("id")
+	control(t, "DELETE", "/_emulator/instances/"+id, nil, nil)
+	resetStats(t)
+	out := w.must("plan")
+	contains(t, "plan after the instance was deleted", out, []string{"Warning: Instance deleted outside Terraform",
+		"Aura no longer has instance " + id + ` ("acc-destroy-warning", professional-db)`, "deleted all its snapshots with it",
+		"this plan creates a new, empty instance", "aura_instance.prod will be created",
+		"Warning: The snapshot's instance is re-created", "instance " + id + ", which this snapshot is of",
+		"takes a new snapshot of the new instance"})
+	if n := mutatingRequests(t); n != 0 {
+		t.Fatalf("the plan sent %d mutating requests, want 0", n)
 	}
 }

@@ -224,6 +224,11 @@ func (r *instanceResource) Read(ctx context.Context, req resource.ReadRequest, r
 	}
 	in, err := r.data.client.GetInstance(ctx, state.ID.ValueString())
 	if errors.Is(err, aura.ErrNotFound) {
+		resp.Diagnostics.AddWarning("Instance deleted outside Terraform",
+			fmt.Sprintf("Aura no longer has instance %s (%q, %s): it was deleted outside Terraform (in the Aura console or through the API), "+
+				"and Aura deleted all its snapshots with it. While its block stays in the configuration, this plan creates a new, empty "+
+				"instance in its place, and the resources that refer to it (snapshots, restores, clones, uploads) act on the new instance.",
+				state.ID.ValueString(), state.Name.ValueString(), state.Type.ValueString()))
 		resp.State.RemoveResource(ctx)
 		return
 	}

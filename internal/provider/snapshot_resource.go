@@ -162,13 +162,25 @@ func (r *snapshotResource) Create(ctx context.Context, req resource.CreateReques
 	}
 }
 
-// ModifyPlan refuses at plan a snapshot of an instance that this plan leaves paused.
+// ModifyPlan refuses at plan a snapshot of an instance that this plan leaves paused, and says when the instance
+// it snapshotted is being re-created: the new snapshot is of the new instance.
 func (r *snapshotResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
-	if !req.State.Raw.IsNull() || req.Plan.Raw.IsNull() {
+	if req.Plan.Raw.IsNull() {
 		return
 	}
 	var id types.String
 	resp.Diagnostics.Append(req.Plan.GetAttribute(ctx, path.Root("instance_id"), &id)...)
+	if !req.State.Raw.IsNull() {
+		var prior types.String
+		resp.Diagnostics.Append(req.State.GetAttribute(ctx, path.Root("instance_id"), &prior)...)
+		if id.IsUnknown() {
+			resp.Diagnostics.AddWarning("The snapshot's instance is re-created",
+				fmt.Sprintf("instance_id is known only after apply: instance %s, which this snapshot is of, is replaced or created anew by this plan. "+
+					"The apply drops this snapshot's record and takes a new snapshot of the new instance, which does not hold the old instance's data.",
+					prior.ValueString()))
+		}
+		return
+	}
 	_, _, _ = r.data.targetAtPlan(ctx, id, "instance_id", "snapshot", true, &resp.Diagnostics) // its diagnostics say it all
 }
 
