@@ -361,6 +361,7 @@ resource "aura_instance" "i%d" {
   cloud_provider = "gcp"
   region         = "europe-west1"
   memory         = "2GB"
+  deletion_protection = false
 }
 `, i, name, i)
 }

@@ -22,11 +22,12 @@ variable "stage" {
 }
 
 resource "aura_instance" "prod" {
-  name           = "demo-prod"
-  type           = "professional-db"
-  cloud_provider = "gcp"
-  region         = "europe-west1"
-  memory         = "2GB"
+  name                = "demo-prod"
+  type                = "professional-db"
+  cloud_provider      = "gcp"
+  region              = "europe-west1"
+  memory              = "2GB"
+  deletion_protection = false
 }
 
 resource "aura_snapshot" "before_release" {
@@ -44,14 +45,15 @@ data "aura_snapshots" "exportable" {
 }
 
 resource "aura_instance_from_snapshot" "staging" {
-  count              = var.stage >= 2 ? 1 : 0
-  name               = "demo-staging"
-  type               = "professional-db"
-  cloud_provider     = "gcp"
-  region             = "europe-west1"
-  memory             = "2GB"
-  source_instance_id = aura_instance.prod.id
-  source_snapshot_id = aura_snapshot.before_release[0].snapshot_id
+  count               = var.stage >= 2 ? 1 : 0
+  name                = "demo-staging"
+  type                = "professional-db"
+  cloud_provider      = "gcp"
+  region              = "europe-west1"
+  memory              = "2GB"
+  source_instance_id  = aura_instance.prod.id
+  source_snapshot_id  = aura_snapshot.before_release[0].snapshot_id
+  deletion_protection = false
 }
 
 resource "aura_instance_restore" "rollback" {

@@ -79,8 +79,14 @@ func contains(t *testing.T, when, out string, phrases []string, absent ...string
 	}
 }
 
-// instanceHCL is a professional-db instance named name, as resource aura_instance.<label>.
+// instanceHCL is a professional-db instance named name, as resource aura_instance.<label>, that the test may
+// destroy (deletion_protection = false).
 func instanceHCL(label, name string) string {
+	return instanceHCLWith(label, name, "deletion_protection = false")
+}
+
+// instanceHCLWith is instanceHCL with extra instead of deletion_protection = false.
+func instanceHCLWith(label, name, extra string) string {
 	return fmt.Sprintf(`
 resource "aura_instance" %q {
   name           = %q
@@ -88,6 +94,7 @@ resource "aura_instance" %q {
   cloud_provider = "gcp"
   region         = "europe-west1"
   memory         = "2GB"
+  %s
 }
-`, label, name)
+`, label, name, extra)
 }

@@ -95,21 +95,7 @@ func (d *backupStatusDataSource) Read(ctx context.Context, req datasource.ReadRe
 	if !ok {
 		return
 	}
-	var completed, exportable *aura.Snapshot
-	err := d.data.walkBack(ctx, m.InstanceID.ValueString(), sc, func(day []aura.Snapshot) bool {
-		for _, s := range day {
-			if s.Status != "Completed" {
-				continue
-			}
-			if completed == nil {
-				completed = &s
-			}
-			if exportable == nil && s.Exportable {
-				exportable = &s
-			}
-		}
-		return completed != nil && exportable != nil
-	})
+	completed, exportable, err := d.data.newestSnapshots(ctx, m.InstanceID.ValueString(), sc)
 	if err != nil {
 		resp.Diagnostics.AddError("Listing snapshots failed", err.Error())
 		return

@@ -31,6 +31,7 @@ resource "aura_instance" "test" {
   cloud_provider = "aws"
   region         = "us-east-1"
   memory         = "4GB"
+  deletion_protection = false
 }
 resource "aura_snapshot" "test" {
   instance_id = aura_instance.test.id

@@ -39,6 +39,7 @@ resource "aura_instance" "test" {
   cloud_provider = "gcp"
   region = "europe-west1"
   memory = "2GB"
+  deletion_protection = false
 }
 resource "aura_snapshot" "test" {
   instance_id = aura_instance.test.id
@@ -55,6 +56,7 @@ resource "aura_instance" "test" {
   cloud_provider = "gcp"
   region = "europe-west1"
   memory = "2GB"
+  deletion_protection = false
 }
 resource "aura_database_upload" "test" {
   instance_id       = aura_instance.test.id

@@ -52,6 +52,7 @@ resource "aura_instance" %q {
   region         = "europe-west1"
   memory         = %q
   timeouts       = { create = "8s", update = "8s", delete = "8s" }
+  deletion_protection = false
 }
 `, label, name, memory)
 }

@@ -31,6 +31,7 @@ resource "aura_instance" "src" {
   cloud_provider = "gcp"
   region         = "europe-west1"
   memory         = "1GB"
+  deletion_protection = false
 }
 `
 
@@ -42,6 +43,7 @@ resource "aura_instance_from_snapshot" "clone" {
   region             = "europe-west1"
   memory             = "1GB"
   source_instance_id = aura_instance.src.id
+  deletion_protection = false
 }
 `
 

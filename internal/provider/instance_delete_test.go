@@ -49,6 +49,7 @@ resource "aura_instance" %q {
   cloud_provider = "gcp"
   region         = "europe-west1"
   memory         = "2GB"
+  deletion_protection = false
 }
 `, op, op)
 	}

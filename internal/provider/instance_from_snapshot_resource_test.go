@@ -23,6 +23,7 @@ resource "aura_instance_from_snapshot" "clone" {
   memory             = "2GB"
   source_instance_id = aura_instance.test.id
   source_snapshot_id = aura_snapshot.test.snapshot_id
+  deletion_protection = false
 }
 `
 
@@ -62,7 +63,7 @@ func TestAccInstanceFromSnapshot_carriesTheData(t *testing.T) {
 				ImportState:             true,
 				ImportStateIdFunc:       cloneImportID,
 				ImportStateVerify:       true,
-				ImportStateVerifyIgnore: []string{"password", "username", "timeouts"},
+				ImportStateVerifyIgnore: []string{"password", "username", "timeouts", "deletion_protection"},
 			},
 		},
 	})
@@ -95,6 +96,11 @@ output "snapshot" { value = aura_instance_from_snapshot.clone.source_snapshot_id
 
 	w.must("state", "rm", "aura_instance_from_snapshot.clone")
 	w.must("import", "aura_instance_from_snapshot.clone", full)
+	// Aura does not hold deletion_protection: an import records the default, true, and the configuration's
+	// false is the one change, in place.
+	out := w.must("plan")
+	contains(t, "plan after an import naming the source", out, []string{"deletion_protection = true -> false", "0 to add, 1 to change, 0 to destroy"}, "must be replaced")
+	w.must("apply")
 	if out, code := w.run("plan", "-detailed-exitcode"); code != 0 {
 		t.Fatalf("plan after an import naming the source exited %d:\n%s", code, out)
 	}
@@ -102,7 +108,7 @@ output "snapshot" { value = aura_instance_from_snapshot.clone.source_snapshot_id
 	w.must("state", "rm", "aura_instance_from_snapshot.clone")
 	w.must("import", "aura_instance_from_snapshot.clone", clone)
 	w.write(triggers("1"))
-	out := w.must("plan")
+	out = w.must("plan")
 	contains(t, "plan after a bare import, with triggers", out, []string{"aura_instance_from_snapshot.clone will be updated in-place"}, "must be replaced", "copies instance data")
 	resetStats(t)
 	w.must("apply")
@@ -134,6 +140,7 @@ resource "aura_instance_from_snapshot" "clone" {
   memory             = "2GB"
   source_instance_id = aura_instance.test.id
   source_snapshot_id = data.aura_snapshots.recent.most_recent.snapshot_id
+  deletion_protection = false
 }
 output "clone" { value = aura_instance_from_snapshot.clone.id }
 output "url" { value = aura_instance_from_snapshot.clone.connection_url }
@@ -193,6 +200,7 @@ resource "aura_instance_from_snapshot" "clone" {
   memory             = "2GB"
   source_instance_id = %q
   source_snapshot_id = %q
+  deletion_protection = false
 }
 `, created.ID, diff),
 				ExpectError: wrapped("not exportable", "differential snapshots are never exportable"),
@@ -222,6 +230,7 @@ resource "aura_instance_from_snapshot" "clone" {
   memory             = "2GB"
   source_instance_id = aura_instance.test.id
   source_snapshot_id = aura_snapshot.test.snapshot_id
+  deletion_protection = false
 }
 `, region)
 	}
@@ -267,6 +276,7 @@ resource "aura_instance_from_snapshot" "clone" {
   memory             = "2GB"
   source_instance_id = %q
   timeouts           = { create = "1s" }
+  deletion_protection = false
 }
 output "id" { value = aura_instance_from_snapshot.clone.id }
 `, created.ID))

@@ -163,8 +163,12 @@ func instanceSchema(ctx context.Context, clone bool) schema.Schema {
 				MarkdownDescription: "Desired state: `true` pauses the instance, `false` resumes it. Default `false`. Not for `free-db`.",
 			},
 			"deletion_protection": schema.BoolAttribute{
-				Optional: true, Computed: true, Default: booldefault.StaticBool(false),
-				MarkdownDescription: "While `true`, destroying the instance fails (a guard in the provider; Aura has no such setting). Default `false`.",
+				Optional: true, Computed: true, Default: booldefault.StaticBool(true),
+				MarkdownDescription: "While `true` (the default), a plan that would destroy or replace the instance fails at plan, on this " +
+					"attribute, before anything in the apply runs: Aura deletes an instance's snapshots with it, so it is kept unless the " +
+					"configuration says otherwise. To destroy or replace it, set `false` and apply first (an in-place change with no API " +
+					"call), then destroy. A guard in the provider; Aura has no such setting. State written by versions before 0.1.0, whose " +
+					"default was `false`, upgrades to `true`: a configuration that does not set it plans nothing.",
 			},
 			"status": schema.StringAttribute{
 				Computed: true, MarkdownDescription: "Status reported by Aura, such as `running` or `paused`.",
@@ -195,8 +199,9 @@ func instanceSchema(ctx context.Context, clone bool) schema.Schema {
 	for name, a := range tenantAttributes("Tenant of the instance. Default: the provider's `tenant_id`. Changing it forces replacement.") {
 		s.Attributes[name] = a
 	}
+	s.Version = 1 // 1: deletion_protection defaults to true (upgradeDeletionProtection)
 	if clone {
-		s.Version = 1
+		s.Version = 2 // 1: triggers
 		s.MarkdownDescription = "An Aura instance created with the data of another instance: from one of its snapshots, or from a fresh " +
 			"snapshot when `source_snapshot_id` is not set. The snapshot must belong to the source, be `Completed` and be exportable " +
 			"(differential snapshots never are); the provider checks this before creating anything. The data is copied once, when " +
@@ -309,7 +314,7 @@ func (m *instanceModel) fromAPI(in *aura.Instance) {
 		m.Version = types.StringValue("5")
 	}
 	if m.DeletionProtection.IsNull() || m.DeletionProtection.IsUnknown() {
-		m.DeletionProtection = types.BoolValue(false)
+		m.DeletionProtection = types.BoolValue(true)
 	}
 	if m.Username.IsUnknown() {
 		m.Username = types.StringNull()

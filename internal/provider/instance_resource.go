@@ -10,6 +10,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
 
 	"github.com/aura-terraform/terraform-provider-aura/internal/aura"
 )
@@ -225,6 +226,11 @@ func (r *instanceResource) Read(ctx context.Context, req resource.ReadRequest, r
 	}
 	in, err := r.data.client.GetInstance(ctx, state.ID.ValueString())
 	if errors.Is(err, aura.ErrNotFound) {
+		resp.Diagnostics.AddWarning("Instance deleted outside Terraform",
+			fmt.Sprintf("Aura no longer has instance %s (%q, %s): it was deleted outside Terraform (in the Aura console or through the API), "+
+				"and Aura deleted all its snapshots with it. While its block stays in the configuration, this plan creates a new, empty "+
+				"instance in its place, and the resources that refer to it (snapshots, restores, clones, uploads) act on the new instance.",
+				state.ID.ValueString(), state.Name.ValueString(), state.Type.ValueString()))
 		resp.State.RemoveResource(ctx)
 		return
 	}
@@ -241,6 +247,10 @@ func (r *instanceResource) Update(ctx context.Context, req resource.UpdateReques
 	plan := r.get(ctx, req.Plan, &resp.Diagnostics)
 	state := r.get(ctx, req.State, &resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
+		return
+	}
+	if providerSideOnly(req.Plan.Raw, req.State.Raw) {
+		r.set(ctx, &resp.State, plan, &resp.Diagnostics)
 		return
 	}
 	ctx, cancel := withTimeout(ctx, plan.Timeouts.Update, defaultUpdateTimeout, &resp.Diagnostics)
@@ -268,6 +278,26 @@ func (r *instanceResource) Update(ctx context.Context, req resource.UpdateReques
 	if err != nil {
 		resp.Diagnostics.AddError("Updating the Aura instance failed", err.Error())
 	}
+}
+
+// providerSideOnly tells an update that changes only what Aura does not hold (deletion_protection, timeouts):
+// it is recorded without an API call.
+func providerSideOnly(plan, state tftypes.Value) bool {
+	diffs, err := plan.Diff(state)
+	if err != nil {
+		return false
+	}
+	for _, d := range diffs {
+		steps := d.Path.Steps()
+		if len(steps) == 0 {
+			continue // the object itself differs because an attribute does
+		}
+		name, ok := steps[0].(tftypes.AttributeName)
+		if !ok || (name != "deletion_protection" && name != "timeouts") {
+			return false
+		}
+	}
+	return true
 }
 
 func (r *instanceResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
@@ -312,7 +342,7 @@ func (r *instanceResource) ImportState(ctx context.Context, req resource.ImportS
 	}
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), parts[0])...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("version"), version)...)
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("deletion_protection"), false)...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("deletion_protection"), true)...)
 	if !r.clone {
 		return
 	}
@@ -328,14 +358,17 @@ func (r *instanceResource) ImportState(ctx context.Context, req resource.ImportS
 // plans for the acts planned on it, and, for a clone, checks the source and announces the data copy (or says
 // when a changed source copies nothing).
 func (r *instanceResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
-	if req.Plan.Raw.IsNull() || r.data == nil {
+	if r.data == nil {
+		return
+	}
+	replacing := r.replacing(ctx, req, &resp.Diagnostics)
+	if r.planDestroy(ctx, req, resp, replacing); req.Plan.Raw.IsNull() || resp.Diagnostics.HasError() {
 		return
 	}
 	plan := r.get(ctx, req.Plan, &resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	replacing := r.replacing(ctx, req, &resp.Diagnostics)
 	if !req.State.Raw.IsNull() && !plan.ID.IsUnknown() && !plan.Paused.IsUnknown() {
 		r.data.plansPaused(plan.ID.ValueString(), plan.Paused.ValueBool())
 	}
@@ -394,9 +427,14 @@ func (r *instanceResource) replacing(ctx context.Context, req resource.ModifyPla
 
 func (r *instanceResource) UpgradeState(context.Context) map[int64]resource.StateUpgrader {
 	if !r.clone {
-		return nil
+		return upgradeFrom(0, upgradeDeletionProtection)
 	}
-	return upgradeFromV0(func(attrs map[string]any) { attrs["triggers"] = nil })
+	upgraders := upgradeFrom(0, func(attrs map[string]any) {
+		attrs["triggers"] = nil
+		upgradeDeletionProtection(attrs)
+	})
+	upgraders[1] = upgradeFrom(1, upgradeDeletionProtection)[1]
+	return upgraders
 }
 
 // knownString is nil for a null or unknown value, so that it is left out of a request.

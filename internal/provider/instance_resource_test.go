@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
+	"strings"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/compare"
@@ -19,6 +20,9 @@ import (
 )
 
 func testAccInstanceConfig(name, memory, region string, extra string) string {
+	if !strings.Contains(extra, "deletion_protection") {
+		extra += "\n  deletion_protection = false" // the tests destroy what they create
+	}
 	return fmt.Sprintf(`
 resource "aura_instance" "test" {
   name           = %q
@@ -75,7 +79,7 @@ func TestAccInstance_basic(t *testing.T) {
 				ResourceName:            "aura_instance.test",
 				ImportState:             true,
 				ImportStateVerify:       true,
-				ImportStateVerifyIgnore: []string{"password", "username", "timeouts"},
+				ImportStateVerifyIgnore: []string{"password", "username", "timeouts", "deletion_protection"},
 			},
 		},
 	})

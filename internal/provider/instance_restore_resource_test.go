@@ -93,6 +93,7 @@ resource "aura_instance" "source" {
   cloud_provider = "gcp"
   region = "europe-west1"
   memory = "2GB"
+  deletion_protection = false
 }
 resource "aura_instance" "target" {
   name = "acc-ow-target"
@@ -100,6 +101,7 @@ resource "aura_instance" "target" {
   cloud_provider = "gcp"
   region = "europe-west1"
   memory = "2GB"
+  deletion_protection = false
 }
 `
 	withSnap := two + `

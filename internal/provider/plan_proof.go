@@ -279,16 +279,21 @@ func ago(timestamp string, now time.Time) string {
 	if err != nil {
 		return "an unknown time"
 	}
-	d := now.Sub(t).Round(time.Minute)
+	return span(now.Sub(t)) + " ago"
+}
+
+// span words a duration to the minute, as ago does: "6d23h", "2h5m", "3m".
+func span(d time.Duration) string {
+	d = d.Round(time.Minute)
 	days := d / (24 * time.Hour)
 	d -= days * 24 * time.Hour
 	switch {
 	case days > 0:
-		return fmt.Sprintf("%dd%dh ago", days, d/time.Hour)
+		return fmt.Sprintf("%dd%dh", days, d/time.Hour)
 	case d >= time.Hour:
-		return fmt.Sprintf("%dh%dm ago", d/time.Hour, (d%time.Hour)/time.Minute)
+		return fmt.Sprintf("%dh%dm", d/time.Hour, (d%time.Hour)/time.Minute)
 	}
-	return fmt.Sprintf("%dm ago", d/time.Minute)
+	return fmt.Sprintf("%dm", d/time.Minute)
 }
 
 // compatibleAtPlan refuses at plan a copy Aura refuses (api/README.md A.6): AuraDS and AuraDB data do not mix, and

@@ -60,7 +60,8 @@ func (r *snapshotResource) Schema(ctx context.Context, _ resource.SchemaRequest,
 	resp.Schema = schema.Schema{
 		Version: 1,
 		MarkdownDescription: "An on-demand snapshot of a running instance. Aura cannot delete snapshots: destroying this resource " +
-			"only removes it from state, and the snapshot expires by itself at `restorable_until`. What happens then is `on_expiry`'s " +
+			"only removes it from state (its warning says whether Aura still keeps it, and until when), and the snapshot expires by " +
+			"itself at `restorable_until`; deleting its instance deletes it, with all the instance's snapshots. What happens at expiry is `on_expiry`'s " +
 			"choice: by default the record stays (status `Expired`, no diff); `retake` takes a new one at the next apply. Change " +
 			"`triggers` to take a new snapshot on purpose.",
 		Attributes: map[string]schema.Attribute{
@@ -161,13 +162,25 @@ func (r *snapshotResource) Create(ctx context.Context, req resource.CreateReques
 	}
 }
 
-// ModifyPlan refuses at plan a snapshot of an instance that this plan leaves paused.
+// ModifyPlan refuses at plan a snapshot of an instance that this plan leaves paused, and says when the instance
+// it snapshotted is being re-created: the new snapshot is of the new instance.
 func (r *snapshotResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
-	if !req.State.Raw.IsNull() || req.Plan.Raw.IsNull() {
+	if req.Plan.Raw.IsNull() {
 		return
 	}
 	var id types.String
 	resp.Diagnostics.Append(req.Plan.GetAttribute(ctx, path.Root("instance_id"), &id)...)
+	if !req.State.Raw.IsNull() {
+		var prior types.String
+		resp.Diagnostics.Append(req.State.GetAttribute(ctx, path.Root("instance_id"), &prior)...)
+		if id.IsUnknown() {
+			resp.Diagnostics.AddWarning("The snapshot's instance is re-created",
+				fmt.Sprintf("instance_id is known only after apply: instance %s, which this snapshot is of, is replaced or created anew by this plan. "+
+					"The apply drops this snapshot's record and takes a new snapshot of the new instance, which does not hold the old instance's data.",
+					prior.ValueString()))
+		}
+		return
+	}
 	_, _, _ = r.data.targetAtPlan(ctx, id, "instance_id", "snapshot", true, &resp.Diagnostics) // its diagnostics say it all
 }
 
@@ -231,15 +244,18 @@ func (r *snapshotResource) Update(ctx context.Context, req resource.UpdateReques
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
 }
 
+// Delete removes the record only: Aura cannot delete a snapshot. Its message says what is true now, read now: a
+// snapshot still kept (until when), one that expired (since when), or one gone with its deleted instance.
 func (r *snapshotResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
 	var state snapshotResourceModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	until := "the end of its retention window"
-	if v := state.RestorableUntil.ValueString(); v != "" {
-		until = v
+	if resp.Diagnostics.HasError() {
+		return
 	}
-	resp.Diagnostics.AddWarning("Snapshot kept by Aura",
-		fmt.Sprintf("Aura cannot delete snapshots. Snapshot %s was removed from the Terraform state only; it stays restorable until %s and then expires by itself.", state.SnapshotID.ValueString(), until))
+	summary, detail := r.data.snapshotFate(ctx, &state)
+	resp.Diagnostics.AddWarning(summary, "Aura cannot delete snapshots: this removed snapshot "+state.SnapshotID.ValueString()+
+		" of instance "+state.InstanceID.ValueString()+" from the Terraform state only. "+detail+
+		" Deleting an instance deletes all its snapshots with it.")
 }
 
 func (r *snapshotResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {

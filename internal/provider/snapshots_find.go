@@ -81,6 +81,26 @@ func (pd *providerData) walkBack(ctx context.Context, instanceID string, sc snap
 	return nil
 }
 
+// newestSnapshots walks back from the scope's last day to the newest Completed snapshot and the newest one that
+// is exportable now (nil: none in the scope), and stops as soon as it has both.
+func (pd *providerData) newestSnapshots(ctx context.Context, instanceID string, sc snapshotScope) (completed, exportable *aura.Snapshot, err error) {
+	err = pd.walkBack(ctx, instanceID, sc, func(day []aura.Snapshot) bool {
+		for _, s := range day {
+			if s.Status != "Completed" {
+				continue
+			}
+			if completed == nil {
+				completed = &s
+			}
+			if exportable == nil && s.Exportable {
+				exportable = &s
+			}
+		}
+		return completed != nil && exportable != nil
+	})
+	return completed, exportable, err
+}
+
 // snapshotsBetween lists every UTC day from `from` to `to` (inclusive), concurrently, newest first.
 func (pd *providerData) snapshotsBetween(ctx context.Context, instanceID string, from, to time.Time) ([]aura.Snapshot, error) {
 	var days []time.Time

@@ -12,13 +12,21 @@ import (
 // the attributes that version 1 introduced, with the values that leave the first plan after the upgrade
 // empty, so that an upgrade never plans an act.
 func upgradeFromV0(fill func(attrs map[string]any)) map[int64]resource.StateUpgrader {
-	return map[int64]resource.StateUpgrader{0: {StateUpgrader: func(_ context.Context, req resource.UpgradeStateRequest, resp *resource.UpgradeStateResponse) {
+	return upgradeFrom(0, fill)
+}
+
+// upgradeFrom upgrades state of schema version from to the current one: fill edits its attributes as JSON.
+func upgradeFrom(from int64, fill func(attrs map[string]any)) map[int64]resource.StateUpgrader {
+	return map[int64]resource.StateUpgrader{from: {StateUpgrader: func(_ context.Context, req resource.UpgradeStateRequest, resp *resource.UpgradeStateResponse) {
 		var attrs map[string]any
 		if err := json.Unmarshal(req.RawState.JSON, &attrs); err != nil {
 			resp.Diagnostics.AddError("Unreadable state", "The state written by an earlier version of the provider could not be read: "+err.Error())
 			return
 		}
 		fill(attrs)
+		if _, ok := attrs["project_id"]; !ok && attrs["tenant_id"] != nil {
+			attrs["project_id"] = attrs["tenant_id"] // project_id names the same tenant (project_id.go)
+		}
 		raw, err := json.Marshal(attrs)
 		if err != nil {
 			resp.Diagnostics.AddError("Upgrading the state failed", err.Error())
@@ -42,4 +50,11 @@ func upgradeAct(finishedAt string) func(map[string]any) {
 			attrs["triggers"] = nil
 		}
 	}
+}
+
+// upgradeDeletionProtection turns the former default, false, into the new one, true: a configuration that does
+// not set deletion_protection plans nothing after the upgrade, and one that says false plans an in-place change
+// that calls no API. An instance upgraded from a state that said true stays protected.
+func upgradeDeletionProtection(attrs map[string]any) {
+	attrs["deletion_protection"] = true
 }

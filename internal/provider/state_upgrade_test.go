@@ -42,7 +42,8 @@ func TestAccStateUpgrade_fromVersion0PlansNothing(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(w.dir, "terraform.tfstate"), []byte(state), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	w.write(instanceHCL("prod", "prod") + instanceHCL("replica", "replica") + `
+	// deletion_protection is left to its default, as in the configurations of the previous version.
+	w.write(instanceHCLWith("prod", "prod", "") + instanceHCLWith("replica", "replica", "") + `
 resource "aura_snapshot" "known_good" {
   instance_id = aura_instance.prod.id
   triggers    = { migration = "m1" }
@@ -84,7 +85,8 @@ resource "aura_instance_from_snapshot" "staging" {
 	w.must("apply")
 	expectActs(t, "plan and apply after the upgrade", acts{})
 
-	// The refresh wrote the current version (2 for the upload, which added open_public_traffic), with what it adds.
+	// The refresh wrote the current version (2 for the upload, which added open_public_traffic, and for the clone,
+	// whose deletion_protection became true by default), with what it adds.
 	var upgraded struct {
 		Resources []struct {
 			Type, Name string
@@ -106,7 +108,8 @@ resource "aura_instance_from_snapshot" "staging" {
 		"aura_instance_restore.overwrite":     {"status": actCompleted, "backup_before": true},
 		"aura_database_upload.replica":        {"status": actCompleted, "backup_before": true, "open_public_traffic": false},
 		"aura_snapshot.known_good":            {"on_expiry": keepOnExpiry},
-		"aura_instance_from_snapshot.staging": {"triggers": nil},
+		"aura_instance_from_snapshot.staging": {"triggers": nil, "deletion_protection": true},
+		"aura_instance.prod":                  {"deletion_protection": true},
 	}
 	seen := 0
 	for _, r := range upgraded.Resources {
@@ -116,7 +119,7 @@ resource "aura_instance_from_snapshot" "staging" {
 		}
 		seen++
 		version := 1
-		if r.Type == "aura_database_upload" {
+		if r.Type == "aura_database_upload" || r.Type == "aura_instance_from_snapshot" {
 			version = 2
 		}
 		if v := r.Instances[0].SchemaVersion; v != version {

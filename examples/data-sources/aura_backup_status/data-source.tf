@@ -1,9 +1,10 @@
 resource "aura_instance" "ledger" {
-  name           = "ledger"
-  type           = "professional-db"
-  cloud_provider = "gcp"
-  region         = "europe-west1"
-  memory         = "2GB"
+  name                = "ledger"
+  type                = "professional-db"
+  cloud_provider      = "gcp"
+  region              = "europe-west1"
+  memory              = "2GB"
+  deletion_protection = false
 }
 
 # A snapshot now, so that the checks below find one from the first apply on.

@@ -1,9 +1,10 @@
 resource "aura_instance" "example" {
-  name           = "lookup-example"
-  type           = "professional-db"
-  cloud_provider = "gcp"
-  region         = "europe-west1"
-  memory         = "2GB"
+  name                = "lookup-example"
+  type                = "professional-db"
+  cloud_provider      = "gcp"
+  region              = "europe-west1"
+  memory              = "2GB"
+  deletion_protection = false
 }
 
 data "aura_instance" "example" {

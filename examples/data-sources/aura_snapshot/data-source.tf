@@ -1,9 +1,10 @@
 resource "aura_instance" "events" {
-  name           = "events"
-  type           = "professional-db"
-  cloud_provider = "gcp"
-  region         = "europe-west1"
-  memory         = "2GB"
+  name                = "events"
+  type                = "professional-db"
+  cloud_provider      = "gcp"
+  region              = "europe-west1"
+  memory              = "2GB"
+  deletion_protection = false
 }
 
 resource "aura_snapshot" "now" {

@@ -24,15 +24,16 @@ check "recovery_point_is_recent" {
 }
 
 resource "aura_instance_from_snapshot" "drill" {
-  name               = var.name
-  type               = data.aura_instance.source.type
-  cloud_provider     = data.aura_instance.source.cloud_provider
-  region             = data.aura_instance.source.region
-  memory             = coalesce(var.memory, data.aura_instance.source.memory)
-  version            = var.instance_version
-  tenant_id          = data.aura_instance.source.tenant_id
-  source_instance_id = var.instance_id
-  source_snapshot_id = data.aura_snapshot.newest_exportable.snapshot_id
+  name                = var.name
+  type                = data.aura_instance.source.type
+  cloud_provider      = data.aura_instance.source.cloud_provider
+  region              = data.aura_instance.source.region
+  memory              = coalesce(var.memory, data.aura_instance.source.memory)
+  version             = var.instance_version
+  tenant_id           = data.aura_instance.source.tenant_id
+  source_instance_id  = var.instance_id
+  source_snapshot_id  = data.aura_snapshot.newest_exportable.snapshot_id
+  deletion_protection = false
 }
 
 # Runs only with verify_command; terraform_data is built into Terraform and OpenTofu, so nothing is downloaded.

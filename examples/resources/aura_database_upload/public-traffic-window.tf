@@ -9,11 +9,12 @@ resource "aura_network_access_configuration" "private_only" {
 }
 
 resource "aura_instance" "source" {
-  name           = "orders"
-  type           = "professional-db"
-  cloud_provider = "gcp"
-  region         = "europe-west1"
-  memory         = "2GB"
+  name                = "orders"
+  type                = "professional-db"
+  cloud_provider      = "gcp"
+  region              = "europe-west1"
+  memory              = "2GB"
+  deletion_protection = false
 }
 
 resource "aura_snapshot" "source" {
@@ -27,11 +28,12 @@ resource "aura_snapshot_export" "source" {
 }
 
 resource "aura_instance" "private" {
-  name           = "orders-private"
-  type           = "professional-db"
-  cloud_provider = "aws"
-  region         = "eu-west-1"
-  memory         = "2GB"
+  name                = "orders-private"
+  type                = "professional-db"
+  cloud_provider      = "aws"
+  region              = "eu-west-1"
+  memory              = "2GB"
+  deletion_protection = false
 }
 
 # Aura's documented workflow, done for you: public traffic is turned on in the configuration, the upload runs

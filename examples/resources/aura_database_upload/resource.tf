@@ -1,9 +1,10 @@
 resource "aura_instance" "source" {
-  name           = "inventory"
-  type           = "professional-db"
-  cloud_provider = "gcp"
-  region         = "europe-west1"
-  memory         = "2GB"
+  name                = "inventory"
+  type                = "professional-db"
+  cloud_provider      = "gcp"
+  region              = "europe-west1"
+  memory              = "2GB"
+  deletion_protection = false
 }
 
 resource "aura_snapshot" "source" {
@@ -17,11 +18,12 @@ resource "aura_snapshot_export" "source" {
 }
 
 resource "aura_instance" "replica" {
-  name           = "inventory-replica"
-  type           = "professional-db"
-  cloud_provider = "gcp"
-  region         = "europe-west1"
-  memory         = "2GB"
+  name                = "inventory-replica"
+  type                = "professional-db"
+  cloud_provider      = "gcp"
+  region              = "europe-west1"
+  memory              = "2GB"
+  deletion_protection = false
 }
 
 # Loads the exported file into another instance (AuraDB 5 takes .backup, AuraDB 4 .dump, AuraDS .tar), once,

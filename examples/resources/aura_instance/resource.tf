@@ -9,7 +9,8 @@ resource "aura_instance" "orders" {
   # Pause outside office hours by flipping this in CI; Terraform resumes it when set back to false.
   paused = false
 
-  # Destroying fails while this is true.
+  # true by default: a plan that would destroy or replace this instance (and with it all its snapshots) fails.
+  # Set false and apply before destroying it.
   deletion_protection = false
 
   timeouts = {

@@ -1,9 +1,10 @@
 resource "aura_instance" "crm" {
-  name           = "crm"
-  type           = "professional-db"
-  cloud_provider = "gcp"
-  region         = "europe-west1"
-  memory         = "2GB"
+  name                = "crm"
+  type                = "professional-db"
+  cloud_provider      = "gcp"
+  region              = "europe-west1"
+  memory              = "2GB"
+  deletion_protection = false
 }
 
 resource "aura_snapshot" "known_good" {

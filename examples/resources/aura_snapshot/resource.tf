@@ -1,9 +1,10 @@
 resource "aura_instance" "billing" {
-  name           = "billing"
-  type           = "professional-db"
-  cloud_provider = "gcp"
-  region         = "europe-west1"
-  memory         = "2GB"
+  name                = "billing"
+  type                = "professional-db"
+  cloud_provider      = "gcp"
+  region              = "europe-west1"
+  memory              = "2GB"
+  deletion_protection = false
 }
 
 # A snapshot before every schema migration: bump the trigger with the migration version. Once Aura lets it

@@ -1,0 +1,90 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/hashicorp/terraform-plugin-framework/attr"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+
+	"github.com/aura-terraform/terraform-provider-aura/internal/aura"
+)
+
+// planDestroy guards a plan that destroys the instance (plan null: terraform destroy, or the block removed) or
+// replaces it (a setting in forceNew changed): Aura deletes an instance's snapshots with it, so a protected
+// instance stops the plan, and any other is announced with what dies and how to keep it. Terraform does not tell
+// a provider about -replace: that plan reaches here as an update, and its re-plan as a create.
+func (r *instanceResource) planDestroy(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse, replacing bool) {
+	if req.State.Raw.IsNull() || (!req.Plan.Raw.IsNull() && !replacing) {
+		return
+	}
+	state := r.get(ctx, req.State, &resp.Diagnostics)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	what, verb := "destroys", "destroyed"
+	if replacing {
+		var changes []string
+		for _, name := range changedAttrs(ctx, req, &resp.Diagnostics, append(forceNew, "tenant_id")...) {
+			var p, s attr.Value
+			resp.Diagnostics.Append(req.Plan.GetAttribute(ctx, path.Root(name), &p)...)
+			resp.Diagnostics.Append(req.State.GetAttribute(ctx, path.Root(name), &s)...)
+			changes = append(changes, fmt.Sprintf("%s %s -> %s", name, s, p))
+		}
+		what, verb = "replaces", "replaced ("+strings.Join(changes, ", ")+" forces a new instance)"
+	}
+	name := fmt.Sprintf("instance %s (%q, %s)", state.ID.ValueString(), state.Name.ValueString(), state.Type.ValueString())
+	if state.DeletionProtection.ValueBool() {
+		resp.Diagnostics.AddAttributeError(path.Root("deletion_protection"), "Deletion protection is on",
+			fmt.Sprintf("This plan would have %s %s. Aura would delete its data and all its snapshots with it. It has "+
+				"deletion_protection = true. To go ahead, set deletion_protection = false and apply that first (an in-place "+
+				"change, no API call), then plan again.", verb, name))
+		return
+	}
+	resp.Diagnostics.AddWarning("This apply "+what+" an instance and all its snapshots",
+		fmt.Sprintf("The apply %s %s: Aura deletes its data and ALL its snapshots with it, so none can be restored "+
+			"or cloned afterwards%s. %s To keep the data: clone it first (aura_instance_from_snapshot with "+
+			"source_instance_id = %q), keep the instance out of Terraform's hands with a removed { lifecycle { destroy = false } } "+
+			"block, or set deletion_protection = true, which stops this plan.",
+			verb, name, newInstanceNote(replacing), r.data.recoveryPoints(ctx, state), state.ID.ValueString()))
+}
+
+func newInstanceNote(replacing bool) string {
+	if replacing {
+		return "; the new instance starts empty"
+	}
+	return ""
+}
+
+// recoveryPoints words the instance's newest completed and newest exportable snapshots with their ages, as
+// aura_backup_status finds them (the same bounded walk back and per-run day cache).
+func (pd *providerData) recoveryPoints(ctx context.Context, state *cloneModel) string {
+	ctx, cancel := context.WithTimeout(ctx, planReadTimeout)
+	defer cancel()
+	in, err := pd.instanceRead(ctx, state.ID.ValueString())
+	if err != nil {
+		return fmt.Sprintf("Its snapshots could not be listed (%v).", err)
+	}
+	q := snapshotQuery{InstanceID: state.ID, InstanceVersion: state.Version}
+	version := state.Version.ValueString()
+	if version == "" {
+		version = "5"
+	}
+	sc := snapshotScope{in: in, version: version}
+	var unused diag.Diagnostics // only bounds set on a query contradict each other; this one sets none
+	sc.from, sc.to, _ = pd.listingDays(&q, in, version, sc.before, &unused)
+	completed, exportable, err := pd.newestSnapshots(ctx, in.ID, sc)
+	if err != nil {
+		return fmt.Sprintf("Its snapshots could not be listed (%v).", err)
+	}
+	word := func(s *aura.Snapshot) string {
+		if s == nil {
+			return "none"
+		}
+		return fmt.Sprintf("%s (%s, taken %s)", s.SnapshotID, s.Profile, pd.takenAgo(s))
+	}
+	return fmt.Sprintf("Newest completed snapshot, deleted with it: %s. Newest exportable snapshot, deleted with it: %s.", word(completed), word(exportable))
+}
