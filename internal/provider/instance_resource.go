@@ -121,7 +121,7 @@ func (r *instanceResource) Create(ctx context.Context, req resource.CreateReques
 
 	in, err := c.AwaitInstance(ctx, created.ID, "running")
 	if err != nil {
-		r.failedAfterCreate(&resp.Diagnostics, "Waiting for the new Aura instance failed", err)
+		r.failedAfterCreate(ctx, resp, &state, "become running", "Waiting for the new Aura instance failed", err)
 		return
 	}
 	in, err = r.converge(ctx, in, &plan.instanceModel)
@@ -130,19 +130,48 @@ func (r *instanceResource) Create(ctx context.Context, req resource.CreateReques
 		r.set(ctx, &resp.State, &state, &resp.Diagnostics)
 	}
 	if err != nil {
-		r.failedAfterCreate(&resp.Diagnostics, "Configuring the new Aura instance failed", err)
+		r.failedAfterCreate(ctx, resp, &state, "reach its configured settings", "Configuring the new Aura instance failed", err)
 	}
 }
 
-// failedAfterCreate reports what went wrong once Aura had accepted the create. An instance is then tainted,
-// to be replaced by the next apply; a clone is not: its replacement would copy the data again and drop what
-// was written to it, so it stays in state untainted, and the next plan converges it in place.
-func (r *instanceResource) failedAfterCreate(diags *diag.Diagnostics, summary string, err error) {
+// failedAfterCreate reports what went wrong once Aura had accepted the create; the instance is in state. A
+// wait that ended early (an interrupt, or the create timeout: ctx ended) leaves it untainted, with the status
+// last seen: Aura goes on creating it, and a replacement would delete it and start again, so the next apply
+// waits for it (ModifyPlan) and applies the rest in place. A clone is never tainted: its replacement would
+// copy the data again and drop what was written to it. An instance that failed otherwise (a failure status,
+// a setting Aura refused) is tainted, to be replaced by the next apply.
+func (r *instanceResource) failedAfterCreate(ctx context.Context, resp *resource.CreateResponse, state *cloneModel, goal, summary string, err error) {
+	what := "instance"
 	if r.clone {
-		diags.AddWarning(summary, err.Error()+". The clone exists and is kept in state, untainted: the next apply does not copy the data again; its refresh brings status up to date and applies what is left of the configuration in place.")
+		what = "clone"
+	}
+	kept := fmt.Sprintf("The %s exists and is kept in state, untainted", what)
+	if r.clone {
+		kept += ": the next apply does not copy the data again"
+	}
+	if ended := ctx.Err(); ended != nil {
+		status := state.Status.ValueString()
+		if w := (*aura.WaitEndedError)(nil); errors.As(err, &w) && w.Status != "unknown" {
+			status = w.Status
+		}
+		state.Status = types.StringValue(status)
+		r.set(ctx, &resp.State, state, &resp.Diagnostics)
+		rest := fmt.Sprintf("%s, with status %q; the next apply waits for it and applies the rest of the configuration in place.", kept, status)
+		if errors.Is(ended, context.Canceled) {
+			resp.Diagnostics.AddWarning("Creating the Aura "+what+" was interrupted",
+				fmt.Sprintf("The create of %s %s (%q) was interrupted while it was %q, before it could %s. %s", what, state.ID.ValueString(), state.Name.ValueString(), status, goal, rest))
+			return
+		}
+		timeout, _ := state.Timeouts.Create(ctx, defaultCreateTimeout)
+		resp.Diagnostics.AddWarning(fmt.Sprintf("The new Aura %s did not %s within the create timeout", what, goal),
+			fmt.Sprintf("The %s %s (%q) did not %s within the create timeout (%s); its last status was %q. %s", what, state.ID.ValueString(), state.Name.ValueString(), goal, timeout, status, rest))
 		return
 	}
-	diags.AddError(summary, err.Error()+". The instance exists and is in state; it is marked tainted and will be replaced on the next apply unless you untaint it.")
+	if r.clone {
+		resp.Diagnostics.AddWarning(summary, err.Error()+". "+kept+"; its refresh brings status up to date and applies what is left of the configuration in place.")
+		return
+	}
+	resp.Diagnostics.AddError(summary, err.Error()+". The instance exists and is in state; it is marked tainted and will be replaced on the next apply unless you untaint it.")
 }
 
 // converge brings a running or paused instance to the plan: PATCH what differs (resuming first if a resize
@@ -334,6 +363,9 @@ func (r *instanceResource) ModifyPlan(ctx context.Context, req resource.ModifyPl
 		return
 	}
 	replacing := r.replacing(ctx, req, &resp.Diagnostics)
+	if !replacing {
+		awaitCreating(ctx, req, resp)
+	}
 	if !req.State.Raw.IsNull() && !plan.ID.IsUnknown() && !plan.Paused.IsUnknown() {
 		r.data.plansPaused(plan.ID.ValueString(), plan.Paused.ValueBool())
 	}
@@ -373,6 +405,20 @@ func (r *instanceResource) ModifyPlan(ctx context.Context, req resource.ModifyPl
 	resp.Diagnostics.AddWarning("This apply copies instance data into a new instance",
 		fmt.Sprintf("The apply creates instance %q with the data of %s (source %s). The copy is made once: later changes of the source settings copy nothing.",
 			plan.Name.ValueString(), snapshot, describe(plan.SourceInstanceID, source, err)))
+}
+
+// awaitCreating plans an update of an instance whose create ended before it was running (an interrupt or the
+// create timeout left it in state with status "creating"): its status becomes unknown, so the apply runs
+// Update, which waits for the instance and applies the rest of the configuration.
+func awaitCreating(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	if req.State.Raw.IsNull() {
+		return
+	}
+	var status types.String
+	resp.Diagnostics.Append(req.State.GetAttribute(ctx, path.Root("status"), &status)...)
+	if status.ValueString() == "creating" {
+		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("status"), types.StringUnknown())...)
+	}
 }
 
 // forceNew are the instance settings that replace an instance when they change (instanceSchema).
