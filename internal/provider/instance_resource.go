@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -289,6 +290,8 @@ func (r *instanceResource) Update(ctx context.Context, req resource.UpdateReques
 		next.GraphNodes, next.GraphRelationships = plan.GraphNodes, plan.GraphRelationships
 		r.set(ctx, &resp.State, &next, &resp.Diagnostics)
 	}
+	// The version is recorded now: from here on, a change replaces.
+	resp.Diagnostics.Append(resp.Private.SetKey(ctx, versionUnknownKey, nil)...)
 	if r.clone { // the triggers are recorded now: from here on, a change replaces
 		resp.Diagnostics.Append(resp.Private.SetKey(ctx, importedKey, nil)...)
 	}
@@ -320,26 +323,32 @@ func (r *instanceResource) Delete(ctx context.Context, req resource.DeleteReques
 	}
 }
 
-// ImportState takes "<id>" or "<id>:<version>" (the API never returns the version; default 5); a clone also
-// "<id>:<version>:<source_instance_id>[:<source_snapshot_id>]", since the API does not say where its data came
-// from: with them, a configuration that names the source plans no change after the import.
+// ImportState takes "<id>" or "<id>:<version>"; a clone "<id>:<version>:<source_instance_id>[:<source_snapshot_id>]".
+// Aura returns neither the version nor where a clone's data came from. An instance imported by id alone has no
+// version in state (versionUnknownKey): the first plan records the configured one in place, and a generated
+// configuration invents none. A clone's source is required configuration, so its import id must name it: a
+// generated configuration then validates and plans clean.
 func (r *instanceResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
 	parts := strings.Split(req.ID, ":")
-	max, form := 2, `"<instance_id>" or "<instance_id>:<version>"`
 	if r.clone {
-		max, form = 4, `"<instance_id>", "<instance_id>:<version>" or "<instance_id>:<version>:<source_instance_id>[:<source_snapshot_id>]"`
-	}
-	version := "5"
-	if len(parts) > 1 {
-		version = parts[1]
-	}
-	if len(parts) > max || parts[0] == "" || (version != "4" && version != "5") {
-		resp.Diagnostics.AddError("Invalid import id", "Use "+form+" with version 4 or 5.")
+		const form = `"<instance_id>:<version>:<source_instance_id>[:<source_snapshot_id>]"`
+		if len(parts) < 3 || len(parts) > 4 || parts[0] == "" || parts[2] == "" || (parts[1] != "4" && parts[1] != "5") {
+			resp.Diagnostics.AddError("Invalid import id for aura_instance_from_snapshot",
+				fmt.Sprintf("Got %q. Use %s, with version 4 or 5: Aura does not return an instance's version nor which instance its data came from, and source_instance_id is required configuration. For example 2f49c2b3:5:9a1b2c3d.", req.ID, form))
+			return
+		}
+	} else if len(parts) > 2 || parts[0] == "" || (len(parts) == 2 && parts[1] != "4" && parts[1] != "5") {
+		resp.Diagnostics.AddError("Invalid import id for aura_instance",
+			fmt.Sprintf(`Got %q. Use "<instance_id>" or "<instance_id>:<version>", with version 4 or 5.`, req.ID))
 		return
 	}
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), parts[0])...)
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("version"), version)...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("deletion_protection"), false)...)
+	if len(parts) > 1 {
+		resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("version"), parts[1])...)
+	} else {
+		resp.Diagnostics.Append(resp.Private.SetKey(ctx, versionUnknownKey, []byte("true"))...)
+	}
 	if !r.clone {
 		return
 	}
@@ -430,7 +439,11 @@ func (r *instanceResource) replacing(ctx context.Context, req resource.ModifyPla
 	if req.State.Raw.IsNull() || req.Plan.Raw.IsNull() {
 		return false
 	}
-	if len(changedAttrs(ctx, req, diags, forceNew...)) > 0 {
+	settings := forceNew
+	if versionUnknown(ctx, req.Private, diags) { // recorded in place (versionAdoptedAfterImport)
+		settings = slices.DeleteFunc(slices.Clone(forceNew), func(a string) bool { return a == "version" })
+	}
+	if len(changedAttrs(ctx, req, diags, settings...)) > 0 {
 		return true
 	}
 	var tenant types.String
