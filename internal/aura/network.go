@@ -2,6 +2,7 @@ package aura
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/url"
 	"time"
@@ -152,4 +153,19 @@ func (c *Client) RestoreContext(ctx context.Context) (context.Context, context.C
 func (c *Client) RestorePublicTraffic(ctx context.Context, tenantID, id string, enabled bool) error {
 	_, err := c.SetPublicTraffic(ctx, tenantID, id, enabled, nil)
 	return err
+}
+
+// HasExtension tells whether the server has the project's extension (api/README.md part C): one GET of the
+// tenant's network access configurations, which the public API v1 answers with a bare 404. Any other answer
+// (a list, or an error in the API's envelope) is from a server that has the route.
+func (c *Client) HasExtension(ctx context.Context, tenantID string) (bool, error) {
+	_, err := c.ListNetworkAccess(ctx, tenantID)
+	var apiErr *APIError
+	switch {
+	case err == nil, errors.As(err, &apiErr):
+		return true, nil
+	case errors.Is(err, ErrNotSupported):
+		return false, nil
+	}
+	return false, err
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 	"time"
 )
 
@@ -53,14 +54,37 @@ func (c *Client) AwaitInstance(ctx context.Context, id string, statuses ...strin
 	return c.waitForInstance(ctx, id, true, statuses)
 }
 
+// WaitEndedError is a wait that ctx ended (an interrupt or a timeout) before what it awaited: Unwrap gives
+// ctx's error, so errors.Is tells context.Canceled from context.DeadlineExceeded, and Status is the last
+// status seen ("unknown" before the first answer).
+type WaitEndedError struct {
+	What, Status string
+	Cause        error
+}
+
+func (e *WaitEndedError) Error() string {
+	return fmt.Sprintf("%s in time; last status %q", e.What, e.Status)
+}
+
+func (e *WaitEndedError) Unwrap() error { return e.Cause }
+
+// oneOf words statuses for a message: "running" or "paused".
+func oneOf(statuses []string) string {
+	q := make([]string, len(statuses))
+	for i, s := range statuses {
+		q[i] = fmt.Sprintf("%q", s)
+	}
+	return strings.Join(q, " or ")
+}
+
 // waitFor polls get until done says so (or fails). After an action the first poll comes one interval later.
-// When ctx ends, the error says what was awaited and the last status seen.
+// When ctx ends, the error (a *WaitEndedError) says what was awaited and the last status seen.
 func waitFor[T any](ctx context.Context, c *Client, afterAction bool, what string, get func() (T, string, error), done func(T, string) (bool, error)) (T, error) {
 	p := c.newPoller()
 	defer p.done()
 	var last T
 	status := "unknown"
-	late := func() error { return fmt.Errorf("%s in time; last status %q", what, status) }
+	late := func() error { return &WaitEndedError{What: what, Status: status, Cause: ctx.Err()} }
 	if afterAction && p.wait(ctx) != nil {
 		return last, late()
 	}
@@ -83,7 +107,7 @@ func waitFor[T any](ctx context.Context, c *Client, afterAction bool, what strin
 }
 
 func (c *Client) waitForInstance(ctx context.Context, id string, afterAction bool, statuses []string) (*Instance, error) {
-	return waitFor(ctx, c, afterAction, fmt.Sprintf("instance %s did not become %v", id, statuses),
+	return waitFor(ctx, c, afterAction, fmt.Sprintf("instance %s did not become %s", id, oneOf(statuses)),
 		func() (*Instance, string, error) {
 			in, err := c.GetInstance(ctx, id)
 			if err != nil {
@@ -93,7 +117,7 @@ func (c *Client) waitForInstance(ctx context.Context, id string, afterAction boo
 		},
 		func(in *Instance, status string) (bool, error) {
 			if slices.Contains(instanceFailures, status) {
-				return false, fmt.Errorf("instance %s is %q while waiting for %v", id, status, statuses)
+				return false, fmt.Errorf("instance %s is %q while waiting for %s", id, status, oneOf(statuses))
 			}
 			return slices.Contains(statuses, status), nil
 		})

@@ -239,3 +239,63 @@ func TestControl_tenantOffersWhatItIsGiven(t *testing.T) {
 	h.must(400, h.do("POST", "/v1/instances", instanceBody(h.e.TenantID(), "professional-db", "4", nil)))
 	h.must(202, h.do("POST", "/v1/instances", instanceBody(h.e.TenantID(), "professional-db", "5", nil)))
 }
+
+// A restore that the emulator restarts in the middle of completes after the restart with the snapshot's
+// dataset, whether that dataset is an empty instance's `null` or a written one.
+func TestStateFile_restoreSurvivesRestart(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "state.json")
+	// Transitions last an hour of the emulator's clock, so a restore is still running at the restart; the
+	// clock is then advanced past it.
+	cfg := func(c *Config) {
+		c.StateFile, c.ClientID, c.ClientSecret, c.Transition = path, "id", "secret", time.Hour
+	}
+	h := start(t, cfg)
+	r := h.must(202, h.do("POST", "/v1/instances", instanceBody(h.e.TenantID(), "professional-db", "5", nil)))
+	id := r.data()["id"].(string)
+	h.advance("2h")
+	h.waitStatus(id, "running")
+	takeSnapshot := func(h *harness) string {
+		sid := h.must(202, h.do("POST", "/v1/instances/"+id+"/snapshots", nil)).data()["snapshot_id"].(string)
+		h.advance("2h")
+		if s := h.do("GET", "/v1/instances/"+id+"/snapshots/"+sid, nil).data()["status"]; s != "Completed" {
+			t.Fatalf("snapshot %s is %v after the transition", sid, s)
+		}
+		return sid
+	}
+	empty := h.dataSHA(id)
+	nullSnap := takeSnapshot(h)
+	written := h.putData(id, map[string]any{"written": true})
+	if written == empty {
+		t.Fatal("the written dataset hashes as the empty one")
+	}
+	writtenSnap := takeSnapshot(h)
+	h.e.Close()
+
+	// The first restore leaves the empty dataset, which the second restore replaces.
+	for _, c := range []struct {
+		name, snap, want, other string
+	}{
+		{"null dataset", nullSnap, empty, written},
+		{"written dataset", writtenSnap, written, empty},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			before := start(t, cfg)
+			if before.dataSHA(id) != c.other {
+				t.Fatal("the instance does not hold the dataset the restore replaces")
+			}
+			before.must(202, before.do("POST", "/v1/instances/"+id+"/snapshots/"+c.snap+"/restore", nil))
+			before.e.Close()
+
+			after := start(t, cfg)
+			if s := after.status(id); s != "restoring" {
+				t.Fatalf("after the restart the instance is %s, not restoring", s)
+			}
+			after.advance("2h")
+			after.waitStatus(id, "running")
+			if after.dataSHA(id) != c.want {
+				t.Errorf("the restore to the %s was lost across the restart: the instance kept its other dataset", c.name)
+			}
+			after.e.Close()
+		})
+	}
+}

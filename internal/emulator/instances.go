@@ -113,8 +113,7 @@ func (e *Emulator) handleCreateInstance(w http.ResponseWriter, r *http.Request) 
 	in.CreatedAt = now.Truncate(time.Second)
 	e.begin(in, "creating", "running", data)
 	if in.PendingData == nil {
-		empty := json.RawMessage("null")
-		in.PendingData = &empty
+		in.PendingData = json.RawMessage("null")
 	}
 	in.Data = json.RawMessage("null")
 	if next, ok := nextScheduleAfter(in.Type, in.Version, now); ok {
@@ -127,7 +126,7 @@ func (e *Emulator) handleCreateInstance(w http.ResponseWriter, r *http.Request) 
 	})
 }
 
-func (e *Emulator) validateCreate(req *createInstanceRequest) (*instance, *json.RawMessage, *apiError) {
+func (e *Emulator) validateCreate(req *createInstanceRequest) (*instance, json.RawMessage, *apiError) {
 	err := firstError(
 		func() *apiError { return required("name", req.Name) },
 		func() *apiError { return required("tenant_id", req.TenantID) },
@@ -215,8 +214,7 @@ func (e *Emulator) validateCreate(req *createInstanceRequest) (*instance, *json.
 	if err := compatible(source, in); err != nil {
 		return nil, nil, err
 	}
-	data := cloneRaw(snap.Data)
-	return in, &data, nil
+	return in, cloneRaw(snap.Data), nil
 }
 
 // sourceData resolves the data a clone or overwrite copies (api/README.md A.6): a given snapshot must belong to the
@@ -503,7 +501,6 @@ func (e *Emulator) handleOverwrite(w http.ResponseWriter, r *http.Request) {
 		writeError(w, err)
 		return
 	}
-	data := cloneRaw(snap.Data)
-	e.begin(in, "overwriting", "running", &data)
+	e.begin(in, "overwriting", "running", cloneRaw(snap.Data))
 	writeData(w, 202, in.view())
 }

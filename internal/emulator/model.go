@@ -60,10 +60,12 @@ type instance struct {
 	Data json.RawMessage `json:"data"`
 
 	// The transition in progress: Status lasts until Until, then becomes Next, and PendingData (when set)
-	// replaces Data.
-	Until       time.Time        `json:"until,omitempty"`
-	Next        string           `json:"next,omitempty"`
-	PendingData *json.RawMessage `json:"pending_data,omitempty"`
+	// replaces Data. A plain RawMessage, not a pointer: a pending `null` dataset (a restore to a snapshot of an
+	// empty instance) is stored as the bytes `null` and reads back as such from the state file, where a
+	// pointer would read back as nil, "nothing pending". Only nil (omitted) means nothing pending.
+	Until       time.Time       `json:"until,omitempty"`
+	Next        string          `json:"next,omitempty"`
+	PendingData json.RawMessage `json:"pending_data,omitempty"`
 
 	NextSchedule time.Time `json:"next_schedule,omitempty"`
 

@@ -93,7 +93,6 @@ func (e *Emulator) handleRestore(w http.ResponseWriter, r *http.Request) {
 		writeError(w, busy(in, "be restored"))
 		return
 	}
-	data := cloneRaw(s.Data)
-	e.begin(in, "restoring", "running", &data)
+	e.begin(in, "restoring", "running", cloneRaw(s.Data))
 	writeData(w, 202, in.view())
 }

@@ -68,8 +68,9 @@ func (e *Emulator) tick() {
 	}
 }
 
-// begin starts a transitional status that lasts the configured transition.
-func (e *Emulator) begin(in *instance, status, next string, data *json.RawMessage) {
+// begin starts a transitional status that lasts the configured transition; data, when not nil, replaces the
+// dataset if the transition ends running.
+func (e *Emulator) begin(in *instance, status, next string, data json.RawMessage) {
 	in.Status, in.Next, in.Until, in.PendingData = status, next, e.now().Add(e.cfg.Transition), data
 }
 
@@ -83,7 +84,7 @@ func (e *Emulator) endTransition(in *instance) *snapshot {
 	in.Status, in.Next, in.Until = in.Next, "", time.Time{}
 	if in.PendingData != nil {
 		if in.Status == "running" {
-			in.Data = *in.PendingData
+			in.Data = in.PendingData
 			e.dataChanged(in, at)
 		}
 		in.PendingData = nil
@@ -159,7 +160,7 @@ func (e *Emulator) completeSnapshot(s *snapshot) {
 }
 
 func cloneRaw(r json.RawMessage) json.RawMessage {
-	if r == nil {
+	if len(r) == 0 {
 		return json.RawMessage("null")
 	}
 	return append(json.RawMessage(nil), r...)

@@ -144,7 +144,7 @@ func (e *Emulator) handleUpload(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if data, ok := loadable(body, in); ok {
-		e.begin(in, "loading", "running", &data)
+		e.begin(in, "loading", "running", data)
 	} else {
 		e.begin(in, "loading", "loading failed", nil)
 	}

@@ -83,6 +83,20 @@ func (w *cliWorkdir) write(config string) {
 // run runs one terraform command with -no-color and returns its combined output and exit code.
 func (w *cliWorkdir) run(args ...string) (string, int) {
 	w.t.Helper()
+	return w.start(args...).wait()
+}
+
+// cliRun is a terraform command started in the background, for a test that acts while it runs: interrupt
+// it as a user's Ctrl-C would.
+type cliRun struct {
+	w   *cliWorkdir
+	cmd *exec.Cmd
+	out *bytes.Buffer
+}
+
+// start starts one terraform command as run runs it, without waiting for it.
+func (w *cliWorkdir) start(args ...string) *cliRun {
+	w.t.Helper()
 	bin := os.Getenv("TF_ACC_TERRAFORM_PATH")
 	if bin == "" {
 		bin = "terraform"
@@ -102,17 +116,35 @@ func (w *cliWorkdir) run(args ...string) (string, int) {
 	args = append(append(append([]string{}, args[:words]...), flags...), args[words:]...)
 	cmd := exec.Command(bin, args...)
 	cmd.Dir, cmd.Env = w.dir, w.env
-	var out bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &out, &out
-	err := cmd.Run()
-	var exit *exec.ExitError
-	if errors.As(err, &exit) {
-		return out.String(), exit.ExitCode()
-	}
-	if err != nil {
+	out := &bytes.Buffer{}
+	cmd.Stdout, cmd.Stderr = out, out
+	if err := cmd.Start(); err != nil {
 		w.t.Fatal(err)
 	}
-	return out.String(), 0
+	return &cliRun{w: w, cmd: cmd, out: out}
+}
+
+// interrupt sends terraform SIGINT, as the first Ctrl-C in a terminal does: terraform asks the provider to
+// stop and ends the run gracefully.
+func (r *cliRun) interrupt() {
+	r.w.t.Helper()
+	if err := r.cmd.Process.Signal(os.Interrupt); err != nil {
+		r.w.t.Fatal(err)
+	}
+}
+
+// wait waits for the command and returns its combined output and exit code.
+func (r *cliRun) wait() (string, int) {
+	r.w.t.Helper()
+	err := r.cmd.Wait()
+	var exit *exec.ExitError
+	if errors.As(err, &exit) {
+		return r.out.String(), exit.ExitCode()
+	}
+	if err != nil {
+		r.w.t.Fatal(err)
+	}
+	return r.out.String(), 0
 }
 
 // must runs a command that has to succeed (exit 0) and returns its output.
@@ -133,4 +165,27 @@ func (w *cliWorkdir) output(name string) string {
 		w.t.Fatal(err)
 	}
 	return v
+}
+
+// stateAttr reads one attribute of every resource in state, by address, as terraform show -json has it.
+func (w *cliWorkdir) stateAttr(name string) map[string]any {
+	w.t.Helper()
+	var st struct {
+		Values struct {
+			RootModule struct {
+				Resources []struct {
+					Address string
+					Values  map[string]any
+				}
+			} `json:"root_module"`
+		}
+	}
+	if err := json.Unmarshal([]byte(w.must("show", "-json")), &st); err != nil {
+		w.t.Fatal(err)
+	}
+	out := map[string]any{}
+	for _, r := range st.Values.RootModule.Resources {
+		out[r.Address] = r.Values[name]
+	}
+	return out
 }

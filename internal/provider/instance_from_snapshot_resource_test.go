@@ -74,9 +74,9 @@ func cloneImportID(s *terraform.State) (string, error) {
 		stateAttr(s, "aura_instance_from_snapshot.clone", "source_instance_id"), stateAttr(s, "aura_instance_from_snapshot.clone", "source_snapshot_id")), nil
 }
 
-// An imported clone is never replaced: with the source in the import id the next plan is empty; with a bare
-// id the source is recorded in place, and so are triggers first set after the import. From then on, a change
-// of triggers replaces it on purpose.
+// An imported clone is never replaced: with the source in the import id the next plan is empty, and triggers
+// first set after the import are recorded in place. From then on, a change of triggers replaces it on purpose.
+// An id without the source is refused (TestAccInstanceFromSnapshot_importFormsGenerateValidConfiguration).
 func TestAccInstanceFromSnapshot_importPlansNoReplacement(t *testing.T) {
 	needsEmulator(t)
 	config := testAccSnapshotConfig("acc-clone-import", "x") + testAccCloneConfig + `
@@ -105,11 +105,12 @@ output "snapshot" { value = aura_instance_from_snapshot.clone.source_snapshot_id
 		t.Fatalf("plan after an import naming the source exited %d:\n%s", code, out)
 	}
 
+	// The apply above recorded the import; a fresh one leaves triggers first set after it to be recorded.
 	w.must("state", "rm", "aura_instance_from_snapshot.clone")
-	w.must("import", "aura_instance_from_snapshot.clone", clone)
+	w.must("import", "aura_instance_from_snapshot.clone", full)
 	w.write(triggers("1"))
 	out = w.must("plan")
-	contains(t, "plan after a bare import, with triggers", out, []string{"aura_instance_from_snapshot.clone will be updated in-place"}, "must be replaced", "copies instance data")
+	contains(t, "plan after the import, with triggers", out, []string{"aura_instance_from_snapshot.clone will be updated in-place"}, "must be replaced", "copies instance data")
 	resetStats(t)
 	w.must("apply")
 	expectActs(t, "apply after the import", acts{})
@@ -282,7 +283,7 @@ output "id" { value = aura_instance_from_snapshot.clone.id }
 `, created.ID))
 	t.Cleanup(func() { w.run("destroy") })
 	out := w.must("apply")
-	contains(t, "apply whose wait times out", out, []string{"Waiting for the new Aura instance failed", "kept in state, untainted"})
+	contains(t, "apply whose wait times out", out, []string{"The new Aura clone did not become running within the create timeout", "kept in state, untainted"})
 	id := w.output("id")
 	if _, err := c.WaitForInstance(ctx, id, "running"); err != nil {
 		t.Fatal(err)

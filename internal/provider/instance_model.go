@@ -111,8 +111,8 @@ func instanceSchema(ctx context.Context, clone bool) schema.Schema {
 			},
 			"version": schema.StringAttribute{
 				Optional: true, Computed: true, Default: stringdefault.StaticString("5"),
-				MarkdownDescription: "Neo4j major version, `4` or `5`. Default `5`. The API never returns it, so the configured value is kept. Changing it forces replacement.",
-				Validators:          []validator.String{oneOfValues(versions...)}, PlanModifiers: replace,
+				MarkdownDescription: "Neo4j major version, `4` or `5`. Default `5`. The API never returns it, so the configured value is kept. Changing it forces replacement, except the first time after an import by id alone (the version is then unknown, and the configured one is recorded in place).",
+				Validators:          []validator.String{oneOfValues(versions...)}, PlanModifiers: []planmodifier.String{versionAdoptedAfterImport{}},
 			},
 			"cloud_provider": schema.StringAttribute{
 				Required: true, MarkdownDescription: "Cloud provider: one of `gcp`, `aws`, `azure`. Changing it forces replacement.",
@@ -310,7 +310,7 @@ func (m *instanceModel) fromAPI(in *aura.Instance) {
 	m.CreatedAt = types.StringValue(in.CreatedAt)
 	m.GraphNodes = types.Int64PointerValue(in.GraphNodes)
 	m.GraphRelationships = types.Int64PointerValue(in.GraphRelationships)
-	if m.Version.IsNull() || m.Version.IsUnknown() {
+	if m.Version.IsUnknown() { // null stays null: an import by id alone, which could not know it
 		m.Version = types.StringValue("5")
 	}
 	if m.DeletionProtection.IsNull() || m.DeletionProtection.IsUnknown() {

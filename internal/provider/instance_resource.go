@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -124,7 +125,7 @@ func (r *instanceResource) Create(ctx context.Context, req resource.CreateReques
 
 	in, err := c.AwaitInstance(ctx, created.ID, "running")
 	if err != nil {
-		r.failedAfterCreate(&resp.Diagnostics, "Waiting for the new Aura instance failed", err)
+		r.failedAfterCreate(ctx, resp, &state, "become running", "Waiting for the new Aura instance failed", err)
 		return
 	}
 	in, err = r.converge(ctx, in, &plan.instanceModel)
@@ -133,19 +134,48 @@ func (r *instanceResource) Create(ctx context.Context, req resource.CreateReques
 		r.set(ctx, &resp.State, &state, &resp.Diagnostics)
 	}
 	if err != nil {
-		r.failedAfterCreate(&resp.Diagnostics, "Configuring the new Aura instance failed", err)
+		r.failedAfterCreate(ctx, resp, &state, "reach its configured settings", "Configuring the new Aura instance failed", err)
 	}
 }
 
-// failedAfterCreate reports what went wrong once Aura had accepted the create. An instance is then tainted,
-// to be replaced by the next apply; a clone is not: its replacement would copy the data again and drop what
-// was written to it, so it stays in state untainted, and the next plan converges it in place.
-func (r *instanceResource) failedAfterCreate(diags *diag.Diagnostics, summary string, err error) {
+// failedAfterCreate reports what went wrong once Aura had accepted the create; the instance is in state. A
+// wait that ended early (an interrupt, or the create timeout: ctx ended) leaves it untainted, with the status
+// last seen: Aura goes on creating it, and a replacement would delete it and start again, so the next apply
+// waits for it (ModifyPlan) and applies the rest in place. A clone is never tainted: its replacement would
+// copy the data again and drop what was written to it. An instance that failed otherwise (a failure status,
+// a setting Aura refused) is tainted, to be replaced by the next apply.
+func (r *instanceResource) failedAfterCreate(ctx context.Context, resp *resource.CreateResponse, state *cloneModel, goal, summary string, err error) {
+	what := "instance"
 	if r.clone {
-		diags.AddWarning(summary, err.Error()+". The clone exists and is kept in state, untainted: the next apply does not copy the data again; its refresh brings status up to date and applies what is left of the configuration in place.")
+		what = "clone"
+	}
+	kept := fmt.Sprintf("The %s exists and is kept in state, untainted", what)
+	if r.clone {
+		kept += ": the next apply does not copy the data again"
+	}
+	if ended := ctx.Err(); ended != nil {
+		status := state.Status.ValueString()
+		if w := (*aura.WaitEndedError)(nil); errors.As(err, &w) && w.Status != "unknown" {
+			status = w.Status
+		}
+		state.Status = types.StringValue(status)
+		r.set(ctx, &resp.State, state, &resp.Diagnostics)
+		rest := fmt.Sprintf("%s, with status %q; the next apply waits for it and applies the rest of the configuration in place.", kept, status)
+		if errors.Is(ended, context.Canceled) {
+			resp.Diagnostics.AddWarning("Creating the Aura "+what+" was interrupted",
+				fmt.Sprintf("The create of %s %s (%q) was interrupted while it was %q, before it could %s. %s", what, state.ID.ValueString(), state.Name.ValueString(), status, goal, rest))
+			return
+		}
+		timeout, _ := state.Timeouts.Create(ctx, defaultCreateTimeout)
+		resp.Diagnostics.AddWarning(fmt.Sprintf("The new Aura %s did not %s within the create timeout", what, goal),
+			fmt.Sprintf("The %s %s (%q) did not %s within the create timeout (%s); its last status was %q. %s", what, state.ID.ValueString(), state.Name.ValueString(), goal, timeout, status, rest))
 		return
 	}
-	diags.AddError(summary, err.Error()+". The instance exists and is in state; it is marked tainted and will be replaced on the next apply unless you untaint it.")
+	if r.clone {
+		resp.Diagnostics.AddWarning(summary, err.Error()+". "+kept+"; its refresh brings status up to date and applies what is left of the configuration in place.")
+		return
+	}
+	resp.Diagnostics.AddError(summary, err.Error()+". The instance exists and is in state; it is marked tainted and will be replaced on the next apply unless you untaint it.")
 }
 
 // converge brings a running or paused instance to the plan: PATCH what differs (resuming first if a resize
@@ -272,6 +302,8 @@ func (r *instanceResource) Update(ctx context.Context, req resource.UpdateReques
 		next.GraphNodes, next.GraphRelationships = plan.GraphNodes, plan.GraphRelationships
 		r.set(ctx, &resp.State, &next, &resp.Diagnostics)
 	}
+	// The version is recorded now: from here on, a change replaces.
+	resp.Diagnostics.Append(resp.Private.SetKey(ctx, versionUnknownKey, nil)...)
 	if r.clone { // the triggers are recorded now: from here on, a change replaces
 		resp.Diagnostics.Append(resp.Private.SetKey(ctx, importedKey, nil)...)
 	}
@@ -323,26 +355,32 @@ func (r *instanceResource) Delete(ctx context.Context, req resource.DeleteReques
 	}
 }
 
-// ImportState takes "<id>" or "<id>:<version>" (the API never returns the version; default 5); a clone also
-// "<id>:<version>:<source_instance_id>[:<source_snapshot_id>]", since the API does not say where its data came
-// from: with them, a configuration that names the source plans no change after the import.
+// ImportState takes "<id>" or "<id>:<version>"; a clone "<id>:<version>:<source_instance_id>[:<source_snapshot_id>]".
+// Aura returns neither the version nor where a clone's data came from. An instance imported by id alone has no
+// version in state (versionUnknownKey): the first plan records the configured one in place, and a generated
+// configuration invents none. A clone's source is required configuration, so its import id must name it: a
+// generated configuration then validates and plans clean.
 func (r *instanceResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
 	parts := strings.Split(req.ID, ":")
-	max, form := 2, `"<instance_id>" or "<instance_id>:<version>"`
 	if r.clone {
-		max, form = 4, `"<instance_id>", "<instance_id>:<version>" or "<instance_id>:<version>:<source_instance_id>[:<source_snapshot_id>]"`
-	}
-	version := "5"
-	if len(parts) > 1 {
-		version = parts[1]
-	}
-	if len(parts) > max || parts[0] == "" || (version != "4" && version != "5") {
-		resp.Diagnostics.AddError("Invalid import id", "Use "+form+" with version 4 or 5.")
+		const form = `"<instance_id>:<version>:<source_instance_id>[:<source_snapshot_id>]"`
+		if len(parts) < 3 || len(parts) > 4 || parts[0] == "" || parts[2] == "" || (parts[1] != "4" && parts[1] != "5") {
+			resp.Diagnostics.AddError("Invalid import id for aura_instance_from_snapshot",
+				fmt.Sprintf("Got %q. Use %s, with version 4 or 5: Aura does not return an instance's version nor which instance its data came from, and source_instance_id is required configuration. For example 2f49c2b3:5:9a1b2c3d.", req.ID, form))
+			return
+		}
+	} else if len(parts) > 2 || parts[0] == "" || (len(parts) == 2 && parts[1] != "4" && parts[1] != "5") {
+		resp.Diagnostics.AddError("Invalid import id for aura_instance",
+			fmt.Sprintf(`Got %q. Use "<instance_id>" or "<instance_id>:<version>", with version 4 or 5.`, req.ID))
 		return
 	}
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), parts[0])...)
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("version"), version)...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("deletion_protection"), true)...)
+	if len(parts) > 1 {
+		resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("version"), parts[1])...)
+	} else {
+		resp.Diagnostics.Append(resp.Private.SetKey(ctx, versionUnknownKey, []byte("true"))...)
+	}
 	if !r.clone {
 		return
 	}
@@ -368,6 +406,9 @@ func (r *instanceResource) ModifyPlan(ctx context.Context, req resource.ModifyPl
 	plan := r.get(ctx, req.Plan, &resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
 		return
+	}
+	if !replacing {
+		awaitCreating(ctx, req, resp)
 	}
 	if !req.State.Raw.IsNull() && !plan.ID.IsUnknown() && !plan.Paused.IsUnknown() {
 		r.data.plansPaused(plan.ID.ValueString(), plan.Paused.ValueBool())
@@ -409,6 +450,20 @@ func (r *instanceResource) ModifyPlan(ctx context.Context, req resource.ModifyPl
 			plan.Name.ValueString(), snapshot, describe(plan.SourceInstanceID, source, err)))
 }
 
+// awaitCreating plans an update of an instance whose create ended before it was running (an interrupt or the
+// create timeout left it in state with status "creating"): its status becomes unknown, so the apply runs
+// Update, which waits for the instance and applies the rest of the configuration.
+func awaitCreating(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	if req.State.Raw.IsNull() {
+		return
+	}
+	var status types.String
+	resp.Diagnostics.Append(req.State.GetAttribute(ctx, path.Root("status"), &status)...)
+	if status.ValueString() == "creating" {
+		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("status"), types.StringUnknown())...)
+	}
+}
+
 // forceNew are the instance settings that replace an instance when they change (instanceSchema).
 var forceNew = []string{"type", "version", "cloud_provider", "region", "vector_optimized", "graph_analytics_plugin", "customer_managed_key_id"}
 
@@ -418,7 +473,11 @@ func (r *instanceResource) replacing(ctx context.Context, req resource.ModifyPla
 	if req.State.Raw.IsNull() || req.Plan.Raw.IsNull() {
 		return false
 	}
-	if len(changedAttrs(ctx, req, diags, forceNew...)) > 0 {
+	settings := forceNew
+	if versionUnknown(ctx, req.Private, diags) { // recorded in place (versionAdoptedAfterImport)
+		settings = slices.DeleteFunc(slices.Clone(forceNew), func(a string) bool { return a == "version" })
+	}
+	if len(changedAttrs(ctx, req, diags, settings...)) > 0 {
 		return true
 	}
 	tenant, _ := configuredTenant(ctx, req.Config, diags)

@@ -224,11 +224,15 @@ func (r *networkAccessConfigurationResource) ImportState(ctx context.Context, re
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), id)...)
 }
 
-// ModifyPlan proves at plan that the tenant of a new configuration exists for these credentials.
+// ModifyPlan proves at plan that the server has network access configurations (the project's extension) for a
+// configuration created or changed, and that the tenant of a new one exists for these credentials.
 func (r *networkAccessConfigurationResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
-	if !req.State.Raw.IsNull() || req.Plan.Raw.IsNull() || r.data == nil {
+	if req.Plan.Raw.IsNull() || r.data == nil || req.Plan.Raw.Equal(req.State.Raw) {
 		return
 	}
 	tenant, at := configuredTenant(ctx, req.Config, &resp.Diagnostics)
+	if !r.data.extensionAtPlan(ctx, networkFeature, tenant, &resp.Diagnostics) || !req.State.Raw.IsNull() {
+		return
+	}
 	r.data.tenantAtPlan(ctx, tenant, at, &resp.Diagnostics)
 }

@@ -2,8 +2,10 @@ package provider
 
 import (
 	"context"
+	"fmt"
 
 	"github.com/hashicorp/terraform-plugin-framework/attr"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/types"
@@ -34,6 +36,50 @@ func (triggersAdoptedAfterImport) PlanModifyMap(ctx context.Context, req planmod
 		if len(imported) > 0 {
 			return
 		}
+	}
+	resp.RequiresReplace = true
+}
+
+// versionUnknownKey marks, in private state, an instance imported by its id alone: Aura never returns the
+// version, so none was recorded (version is null in state) until the first apply records the configured one.
+const versionUnknownKey = "version_unknown"
+
+// versionUnknown tells whether the prior state of an instance was imported without a version.
+func versionUnknown(ctx context.Context, private interface {
+	GetKey(context.Context, string) ([]byte, diag.Diagnostics)
+}, diags *diag.Diagnostics) bool {
+	v, d := private.GetKey(ctx, versionUnknownKey)
+	diags.Append(d...)
+	return len(v) > 0
+}
+
+// versionAdoptedAfterImport is RequiresReplace for version, except for the first version after an import by
+// id alone: Aura does not return the version, so the configured one (or the default) is recorded in place,
+// with a warning, instead of replacing a live instance because the import could not know it.
+type versionAdoptedAfterImport struct{}
+
+func (versionAdoptedAfterImport) Description(context.Context) string {
+	return "Changing version forces replacement, except when it is first recorded after an import by id alone."
+}
+func (m versionAdoptedAfterImport) MarkdownDescription(ctx context.Context) string {
+	return m.Description(ctx)
+}
+
+func (versionAdoptedAfterImport) PlanModifyString(ctx context.Context, req planmodifier.StringRequest, resp *planmodifier.StringResponse) {
+	if req.State.Raw.IsNull() || req.Plan.Raw.IsNull() || req.PlanValue.Equal(req.StateValue) {
+		return
+	}
+	if req.StateValue.IsNull() && versionUnknown(ctx, req.Private, &resp.Diagnostics) {
+		recorded := "the value known after apply"
+		if !req.PlanValue.IsUnknown() {
+			recorded = fmt.Sprintf("%q", req.PlanValue.ValueString())
+		}
+		resp.Diagnostics.AddAttributeWarning(req.Path, "Version recorded from the configuration",
+			fmt.Sprintf("Aura does not return an instance's Neo4j version, and this instance was imported by its id alone, so its version was not known. "+
+				"This plan records version = %s (from the configuration, or the default \"5\") in place, without replacing the instance. "+
+				"If the instance runs another major version, set version to it before applying: once recorded, a change of version replaces the instance. "+
+				"Import with \"<instance_id>:<version>\" to record the version at import.", recorded))
+		return
 	}
 	resp.RequiresReplace = true
 }

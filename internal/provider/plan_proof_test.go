@@ -156,7 +156,7 @@ resource "aura_database_upload" "bad" {
 		{"unknown tenant on the resource", "", instance(settings("professional-db", "gcp", "europe-west1", "4GB") + fmt.Sprintf("\n  tenant_id = %q", unknownTenant)),
 			[]string{"Tenant not found", "They see: " + e.TenantID(), "tenant_id here"}, 2},
 		{"unknown tenant of a network access configuration", "", strings.Replace(testAccNetworkConfig(false, true, ""), "{", fmt.Sprintf("{\n  tenant_id = %q", unknownTenant), 1),
-			[]string{"Tenant not found", "They see: " + e.TenantID(), "tenant_id here"}, 2},
+			[]string{"Tenant not found", "They see: " + e.TenantID(), "tenant_id here"}, 3}, // + the extension probe
 		{"data source of a tenant the credentials cannot see", "", fmt.Sprintf(`data "aura_tenant" "bad" { id = %q }`, unknownTenant),
 			[]string{"Tenant not found", "cannot see tenant " + unknownTenant, "They see: " + e.TenantID(), "id here"}, 2},
 		{"network access configurations of a tenant the credentials cannot see", "", fmt.Sprintf(`data "aura_network_access_configurations" "bad" { tenant_id = %q }`, unknownTenant),
@@ -190,9 +190,9 @@ resource "aura_database_upload" "bad" {
 		{"clone with a fresh snapshot of a paused source", "", clone(paused, "", ""),
 			[]string{"source_instance_id", "Instance paused"}, 2},
 		{"export of an expired snapshot", "", export(old, gone),
-			[]string{"snapshot_id", "Snapshot not found", "it has expired"}, 1},
+			[]string{"snapshot_id", "Snapshot not found", "it has expired"}, 2}, // + the extension probe
 		{"export of a differential snapshot", "", export(bc, differential),
-			[]string{"snapshot_id", "Snapshot not exportable", "differential"}, 2},
+			[]string{"snapshot_id", "Snapshot not exportable", "differential"}, 3}, // + the extension probe
 		{"upload to a paused instance", "", upload(paused, backup),
 			[]string{"instance_id", "Instance paused", "resume it first (paused = false"}, 1},
 		{"upload of an AuraDB backup into AuraDS", "", upload(ds, backup),

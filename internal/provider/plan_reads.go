@@ -20,6 +20,8 @@ type planReads struct {
 	// paused is the paused setting planned for an instance by its aura_instance in this plan: an act on an
 	// instance paused now is fine when this plan resumes it first.
 	paused map[string]bool
+	// extension is whether the server has the project's extension (extensionAtPlan).
+	extension read[bool]
 	// reported is set once an error about the provider's own settings (credentials, tenant) has been
 	// reported: one error per plan, not one per resource.
 	reported map[string]bool

@@ -105,14 +105,15 @@ func (r *snapshotExportResource) Create(ctx context.Context, req resource.Create
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
 }
 
-// ModifyPlan proves at plan that the snapshot can be exported until the apply could end.
+// ModifyPlan proves at plan that the server can export (it has the project's extension) and that the snapshot
+// can be exported until the apply could end.
 func (r *snapshotExportResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
 	if !req.State.Raw.IsNull() || req.Plan.Raw.IsNull() {
 		return
 	}
 	var plan snapshotExportModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	if resp.Diagnostics.HasError() {
+	if resp.Diagnostics.HasError() || !r.data.extensionAtPlan(ctx, exportFeature, types.StringNull(), &resp.Diagnostics) {
 		return
 	}
 	r.data.snapshotAtPlan(ctx, plan.InstanceID, plan.SnapshotID, forExport, path.Root("snapshot_id"), r.data.planUntil(ctx, plan.Timeouts.Create, &resp.Diagnostics), &resp.Diagnostics)
