@@ -257,7 +257,9 @@ func TestConsoleFaults_expireTokenAndBursts(t *testing.T) {
 func TestConsole_stateFileRestartMidLoad(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "state.json")
 	cfg := func(transition time.Duration) func(*Config) {
-		return func(c *Config) { c.StateFile, c.ClientID, c.ClientSecret, c.Transition = path, "id", "secret", transition }
+		return func(c *Config) {
+			c.StateFile, c.ClientID, c.ClientSecret, c.Transition = path, "id", "secret", transition
+		}
 	}
 	h := start(t, cfg(50*time.Millisecond))
 	tg := h.createTarget("gcp")
@@ -280,7 +282,7 @@ func TestConsole_stateFileRestartMidLoad(t *testing.T) {
 	h2 := start(t, cfg(time.Hour))
 	c.h = h2
 	session = strings.Replace(session, h1.e.BaseURL(), h2.e.BaseURL(), 1) // a new port
-	h2.must(200, c.size(1)) // the token survives
+	h2.must(200, c.size(1))                                               // the token survives
 	st, hd := h2.put(session, nil, map[string]string{"Content-Range": fmt.Sprintf("bytes */%d", len(file))})
 	if st != 308 || hd.Get("Range") != fmt.Sprintf("bytes=0-%d", half-1) {
 		t.Fatalf("after a restart: %d Range %q", st, hd.Get("Range"))
