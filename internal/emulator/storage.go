@@ -179,11 +179,18 @@ func (p *partsReader) Close() error {
 	return nil
 }
 
+// removeObjects deletes an upload's files in the background: freeing a 1 GiB file takes long enough to be felt
+// by every request waiting for e.mu.
 func (e *Emulator) removeObjects(u *upload) {
-	_ = os.Remove(e.objectFile(u))
+	files := []string{e.objectFile(u)}
 	for n := 1; n <= u.TotalParts; n++ {
-		_ = os.Remove(e.partFile(u, n))
+		files = append(files, e.partFile(u, n))
 	}
+	go func() {
+		for _, f := range files {
+			_ = os.Remove(f)
+		}
+	}()
 }
 
 // dropUploads forgets a database's uploads and their objects (a new initiate, or the instance is gone).
