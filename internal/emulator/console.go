@@ -495,6 +495,23 @@ func (e *Emulator) handleImportStatus(w http.ResponseWriter, r *http.Request) {
 	writeConsoleJSON(w, 200, out)
 }
 
+// SetDatabaseUser creates or changes a database user of an instance, as PUT /_emulator/instances/{id}/users/{username}
+// does.
+func (e *Emulator) SetDatabaseUser(instanceID, username, password string, admin bool) error {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	in, err := e.findInstance(instanceID)
+	if err != nil {
+		return err
+	}
+	if in.Users == nil {
+		in.Users = map[string]*dbUser{}
+	}
+	in.Users[username] = newDBUser(password, admin)
+	e.persist()
+	return nil
+}
+
 // handlePutUser creates or changes a database user of an instance (api/emulator.md): a user other than an admin
 // is how a non-admin user, refused by auth with 403, exists in the emulator.
 func (e *Emulator) handlePutUser(w http.ResponseWriter, r *http.Request) {
