@@ -343,8 +343,8 @@ func (e *Emulator) handleMultipartStatus(w http.ResponseWriter, r *http.Request)
 	writeConsoleJSON(w, 200, map[string]any{"Parts": u.partRefs(), "UploadID": u.ID, "Provider": "AWS"})
 }
 
-// findUpload is the database's upload in progress: the one named, or the latest; the CRC32 must be the one
-// declared at initiate.
+// findUpload is the database's upload in progress (there is one at most: initiate drops the others), checked
+// against the UploadID when one is given; the CRC32 must be the one declared at initiate.
 func (e *Emulator) findUpload(in *instance, id string, crc *uint32) (*upload, *consoleError) {
 	var found *upload
 	for _, u := range e.st.Uploads {

@@ -72,6 +72,13 @@ func TestConsole_awsUploadLoadsTheFileInParts(t *testing.T) {
 	}
 }
 
+// The console protocol is real Aura's: a server without the project's extension serves it too.
+func TestConsole_servedWithoutExtensions(t *testing.T) {
+	h := start(t, func(c *Config) { c.NoExtensions = true })
+	tg := h.createTarget("aws")
+	h.must(200, h.uploadAWS(tg, exportBytes(t, "professional-db", "5", "x", 0)))
+}
+
 // Azure has no uploader in the public client: the emulator answers as for GCP.
 func TestConsole_azureAnswersAsGCP(t *testing.T) {
 	h := start(t)

@@ -118,6 +118,9 @@ func TestGCS_sessionRules(t *testing.T) {
 	if st, _ := h.put(session, file, nil); st != 200 { // starting again from 0 replaces what was there
 		t.Errorf("the whole file from 0: %d", st)
 	}
+	if st, _ := h.put(session, file, nil); st != 200 { // a finished session keeps answering 200
+		t.Errorf("the finished session again: %d", st)
+	}
 	// The object exists: the signed URL may not replace it (what the client reads as "already uploaded").
 	again := h.gcsStart(uri)
 	if st, _ := h.put(again, file, nil); st != 403 {
