@@ -409,7 +409,7 @@ func (e *Emulator) handleUploadComplete(w http.ResponseWriter, r *http.Request) 
 	e.removeObjects(u)
 	in.LoadError = lerr
 	if lerr == nil {
-		e.begin(in, "loading", "running", &data)
+		e.begin(in, "loading", "running", data)
 	} else {
 		e.begin(in, "loading", "loading failed", nil)
 	}
