@@ -1,9 +1,11 @@
 package provider
 
 import (
+	"context"
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 )
 
@@ -139,4 +141,39 @@ func requestsServed(t *testing.T) int {
 		}
 	}
 	return n
+}
+
+// The way out that keeps the data works on a protected instance: a removed block with destroy = false lets go of
+// it without a refusal, a warning of destruction, or a request; the instance lives on in Aura.
+func TestAccDeletionProtection_removedBlockForgetsAProtectedInstance(t *testing.T) {
+	needsEmulator(t)
+	w := newCLIWorkdir(t, instanceHCLWith("prod", "acc-dp-forget", ""))
+	w.must("apply")
+	var id string
+	for _, l := range strings.Split(w.must("state", "show", "aura_instance.prod"), "\n") {
+		if f := strings.Fields(l); len(f) == 3 && f[0] == "id" {
+			id = strings.Trim(f[2], `"`)
+		}
+	}
+	if id == "" {
+		t.Fatal("no id in state")
+	}
+	t.Cleanup(func() { _ = testAccClient(t).DeleteInstance(context.Background(), id) })
+	w.write(`
+removed {
+  from = aura_instance.prod
+  lifecycle {
+    destroy = false
+  }
+}
+`)
+	resetStats(t)
+	contains(t, "apply of the removed block", w.must("apply"), []string{"aura_instance.prod will no longer be managed by Terraform"},
+		"Deletion protection is on", "This apply destroys")
+	if n := mutatingRequests(t); n != 0 {
+		t.Fatalf("forgetting the instance sent %d mutating requests, want 0", n)
+	}
+	if _, err := testAccClient(t).GetInstance(context.Background(), id); err != nil {
+		t.Fatalf("the forgotten instance %s is not in Aura: %v", id, err)
+	}
 }
