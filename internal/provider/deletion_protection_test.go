@@ -30,11 +30,11 @@ func TestAccInstance_deletionProtectionRefusedAtPlan(t *testing.T) {
 		args         []string
 		extra        []string
 	}{
-		{"region change", destroyWarningConfig("us-central1", "deletion_protection = true"), []string{"plan"}, []string{`This plan would have replaced (region "europe-west1" -> "us-central1"`, "with aura_instance.prod"}},
-		{"terraform destroy", destroyWarningConfig("europe-west1", "deletion_protection = true"), []string{"destroy"}, []string{"This plan would have destroyed", "with aura_instance.prod"}},
+		{"region change", destroyWarningConfig("us-central1", "deletion_protection = true"), []string{"plan"}, []string{`This plan would replace instance ` + id + ` ("acc-destroy-warning", professional-db) (region "europe-west1" -> "us-central1" forces a new instance)`, "with aura_instance.prod"}},
+		{"terraform destroy", destroyWarningConfig("europe-west1", "deletion_protection = true"), []string{"destroy"}, []string{"This plan would destroy instance " + id, "with aura_instance.prod"}},
 		// Removed from the configuration, the instance has no block for Terraform to point at.
-		{"removed block", `output "gone" { value = true }`, []string{"apply"}, []string{"This plan would have destroyed"}},
-		{"default", destroyWarningConfig("europe-west1", ""), []string{"destroy"}, []string{"This plan would have destroyed", "with aura_instance.prod"}},
+		{"removed block", `output "gone" { value = true }`, []string{"apply"}, []string{"This plan would destroy instance " + id}},
+		{"default", destroyWarningConfig("europe-west1", ""), []string{"destroy"}, []string{"This plan would destroy instance " + id, "with aura_instance.prod"}},
 	} {
 		w.write(step.config)
 		out, code := w.run(step.args...)
