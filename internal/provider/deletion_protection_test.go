@@ -1,9 +1,11 @@
 package provider
 
 import (
+	"context"
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 )
 
@@ -28,11 +30,11 @@ func TestAccInstance_deletionProtectionRefusedAtPlan(t *testing.T) {
 		args         []string
 		extra        []string
 	}{
-		{"region change", destroyWarningConfig("us-central1", "deletion_protection = true"), []string{"plan"}, []string{`This plan would have replaced (region "europe-west1" -> "us-central1"`, "with aura_instance.prod"}},
-		{"terraform destroy", destroyWarningConfig("europe-west1", "deletion_protection = true"), []string{"destroy"}, []string{"This plan would have destroyed", "with aura_instance.prod"}},
+		{"region change", destroyWarningConfig("us-central1", "deletion_protection = true"), []string{"plan"}, []string{`This plan would replace instance ` + id + ` ("acc-destroy-warning", professional-db) (region "europe-west1" -> "us-central1" forces a new instance)`, "with aura_instance.prod"}},
+		{"terraform destroy", destroyWarningConfig("europe-west1", "deletion_protection = true"), []string{"destroy"}, []string{"This plan would destroy instance " + id, "with aura_instance.prod"}},
 		// Removed from the configuration, the instance has no block for Terraform to point at.
-		{"removed block", `output "gone" { value = true }`, []string{"apply"}, []string{"This plan would have destroyed"}},
-		{"default", destroyWarningConfig("europe-west1", ""), []string{"destroy"}, []string{"This plan would have destroyed", "with aura_instance.prod"}},
+		{"removed block", `output "gone" { value = true }`, []string{"apply"}, []string{"This plan would destroy instance " + id}},
+		{"default", destroyWarningConfig("europe-west1", ""), []string{"destroy"}, []string{"This plan would destroy instance " + id, "with aura_instance.prod"}},
 	} {
 		w.write(step.config)
 		out, code := w.run(step.args...)
@@ -139,4 +141,39 @@ func requestsServed(t *testing.T) int {
 		}
 	}
 	return n
+}
+
+// The way out that keeps the data works on a protected instance: a removed block with destroy = false lets go of
+// it without a refusal, a warning of destruction, or a request; the instance lives on in Aura.
+func TestAccDeletionProtection_removedBlockForgetsAProtectedInstance(t *testing.T) {
+	needsEmulator(t)
+	w := newCLIWorkdir(t, instanceHCLWith("prod", "acc-dp-forget", ""))
+	w.must("apply")
+	var id string
+	for _, l := range strings.Split(w.must("state", "show", "aura_instance.prod"), "\n") {
+		if f := strings.Fields(l); len(f) == 3 && f[0] == "id" {
+			id = strings.Trim(f[2], `"`)
+		}
+	}
+	if id == "" {
+		t.Fatal("no id in state")
+	}
+	t.Cleanup(func() { _ = testAccClient(t).DeleteInstance(context.Background(), id) })
+	w.write(`
+removed {
+  from = aura_instance.prod
+  lifecycle {
+    destroy = false
+  }
+}
+`)
+	resetStats(t)
+	contains(t, "apply of the removed block", w.must("apply"), []string{"aura_instance.prod will no longer be managed by Terraform"},
+		"Deletion protection is on", "This apply destroys")
+	if n := mutatingRequests(t); n != 0 {
+		t.Fatalf("forgetting the instance sent %d mutating requests, want 0", n)
+	}
+	if _, err := testAccClient(t).GetInstance(context.Background(), id); err != nil {
+		t.Fatalf("the forgotten instance %s is not in Aura: %v", id, err)
+	}
 }

@@ -3,6 +3,7 @@ package provider
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework/attr"
@@ -18,38 +19,46 @@ import (
 // instance stops the plan, and any other is announced with what dies and how to keep it. Terraform does not tell
 // a provider about -replace: that plan reaches here as an update, and its re-plan as a create.
 func (r *instanceResource) planDestroy(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse, replacing bool) {
-	if req.State.Raw.IsNull() || (!req.Plan.Raw.IsNull() && !replacing) {
+	if req.State.Raw.IsNull() {
+		return
+	}
+	// A clone's changed triggers replace it too (a fresh copy), through their own plan modifier.
+	retriggered := r.clone && !req.Plan.Raw.IsNull() && !replacing && actPlanned(ctx, req, &resp.Diagnostics)
+	if !req.Plan.Raw.IsNull() && !replacing && !retriggered {
 		return
 	}
 	state := r.get(ctx, req.State, &resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	what, verb := "destroys", "destroyed"
-	if replacing {
+	verb, reason := "destroy", ""
+	if replacing || retriggered {
 		var changes []string
-		for _, name := range changedAttrs(ctx, req, &resp.Diagnostics, append(forceNew, "tenant_id")...) {
+		for _, name := range changedAttrs(ctx, req, &resp.Diagnostics, append(slices.Clone(forceNew), "tenant_id")...) {
 			var p, s attr.Value
 			resp.Diagnostics.Append(req.Plan.GetAttribute(ctx, path.Root(name), &p)...)
 			resp.Diagnostics.Append(req.State.GetAttribute(ctx, path.Root(name), &s)...)
 			changes = append(changes, fmt.Sprintf("%s %s -> %s", name, s, p))
 		}
-		what, verb = "replaces", "replaced ("+strings.Join(changes, ", ")+" forces a new instance)"
+		if retriggered {
+			changes = []string{"changed triggers"} // their values may be long; the diff shows them
+		}
+		verb, reason = "replace", " ("+strings.Join(changes, ", ")+" forces a new instance)"
 	}
 	name := fmt.Sprintf("instance %s (%q, %s)", state.ID.ValueString(), state.Name.ValueString(), state.Type.ValueString())
 	if state.DeletionProtection.ValueBool() {
 		resp.Diagnostics.AddAttributeError(path.Root("deletion_protection"), "Deletion protection is on",
-			fmt.Sprintf("This plan would have %s %s. Aura would delete its data and all its snapshots with it. It has "+
+			fmt.Sprintf("This plan would %s %s%s. Aura would delete its data and all its snapshots with it. It has "+
 				"deletion_protection = true. To go ahead, set deletion_protection = false and apply that first (an in-place "+
-				"change, no API call), then plan again.", verb, name))
+				"change, no API call), then plan again.", verb, name, reason))
 		return
 	}
-	resp.Diagnostics.AddWarning("This apply "+what+" an instance and all its snapshots",
-		fmt.Sprintf("The apply %s %s: Aura deletes its data and ALL its snapshots with it, so none can be restored "+
+	resp.Diagnostics.AddWarning("This apply "+verb+"s an instance and all its snapshots",
+		fmt.Sprintf("The apply %ss %s%s: Aura deletes its data and ALL its snapshots with it, so none can be restored "+
 			"or cloned afterwards%s. %s To keep the data: clone it first (aura_instance_from_snapshot with "+
 			"source_instance_id = %q), keep the instance out of Terraform's hands with a removed { lifecycle { destroy = false } } "+
 			"block, or set deletion_protection = true, which stops this plan.",
-			verb, name, newInstanceNote(replacing), r.data.recoveryPoints(ctx, state), state.ID.ValueString()))
+			verb, name, reason, newInstanceNote(replacing), r.data.recoveryPoints(ctx, state), state.ID.ValueString()))
 }
 
 func newInstanceNote(replacing bool) string {

@@ -82,3 +82,31 @@ func TestAccInstance_deletedOutsideTerraformIsAnnounced(t *testing.T) {
 		t.Fatalf("the plan sent %d mutating requests, want 0", n)
 	}
 }
+
+// A clone's changed triggers replace it with a fresh copy: that plan too names what dies, and a protected clone
+// refuses it.
+func TestAccInstanceFromSnapshot_retriggerWarnsAndProtectionRefuses(t *testing.T) {
+	needsEmulator(t)
+	config := func(run, protection string) string {
+		return instanceHCL("prod", "acc-retrigger-src") + cloneHCL(protection+"\n  triggers = { run = \""+run+"\" }") +
+			`output "clone" { value = aura_instance_from_snapshot.staging.id }`
+	}
+	w := newCLIWorkdir(t, config("1", "deletion_protection = false"))
+	t.Cleanup(func() { w.write(config("1", "deletion_protection = false")); w.run("apply"); w.run("destroy") })
+	w.must("apply")
+	clone := w.output("clone")
+	w.write(config("2", "deletion_protection = false"))
+	contains(t, "plan of new triggers", w.must("plan"), []string{"This apply replaces an instance and all its snapshots",
+		"replaces instance " + clone + ` ("acc-dp-staging", professional-db) (changed triggers forces a new instance)`,
+		"This apply copies instance data into a new instance"})
+
+	w.write(config("1", "deletion_protection = true"))
+	w.must("apply")
+	w.write(config("2", "deletion_protection = true"))
+	out, code := w.run("plan")
+	if code != 1 {
+		t.Fatalf("plan of new triggers of a protected clone exited %d, want 1:\n%s", code, out)
+	}
+	contains(t, "plan of new triggers, protected", out, []string{"Deletion protection is on", "with aura_instance_from_snapshot.staging",
+		"This plan would replace instance " + clone + ` ("acc-dp-staging", professional-db) (changed triggers forces a new instance)`})
+}
