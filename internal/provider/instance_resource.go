@@ -408,7 +408,7 @@ func (r *instanceResource) ModifyPlan(ctx context.Context, req resource.ModifyPl
 		return
 	}
 	if !replacing {
-		awaitCreating(ctx, req, resp)
+		r.awaitCreating(ctx, req, resp)
 	}
 	if !req.State.Raw.IsNull() && !plan.ID.IsUnknown() && !plan.Paused.IsUnknown() {
 		r.data.plansPaused(plan.ID.ValueString(), plan.Paused.ValueBool())
@@ -453,15 +453,23 @@ func (r *instanceResource) ModifyPlan(ctx context.Context, req resource.ModifyPl
 // awaitCreating plans an update of an instance whose create ended before it was running (an interrupt or the
 // create timeout left it in state with status "creating"): its status becomes unknown, so the apply runs
 // Update, which waits for the instance and applies the rest of the configuration.
-func awaitCreating(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+func (r *instanceResource) awaitCreating(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
 	if req.State.Raw.IsNull() {
 		return
 	}
 	var status types.String
 	resp.Diagnostics.Append(req.State.GetAttribute(ctx, path.Root("status"), &status)...)
-	if status.ValueString() == "creating" {
-		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("status"), types.StringUnknown())...)
+	if status.ValueString() != "creating" {
+		return
 	}
+	// A plan without refresh (-refresh=false) still has the status the wait last saw: ask Aura (one read, none when
+	// the refresh read it), so an instance that has come up meanwhile plans nothing.
+	var id types.String
+	resp.Diagnostics.Append(req.State.GetAttribute(ctx, path.Root("id"), &id)...)
+	if in, err := r.data.instanceRead(ctx, id.ValueString()); err == nil && (in.Status == "running" || in.Status == "paused") {
+		return
+	}
+	resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("status"), types.StringUnknown())...)
 }
 
 // forceNew are the instance settings that replace an instance when they change (instanceSchema).
