@@ -48,15 +48,23 @@ func TestAccInstance_deletionProtectionRefusedAtPlan(t *testing.T) {
 	}
 	contains(t, "state after the refused plans", w.must("state", "list"), []string{"aura_instance.prod", "aura_snapshot.sibling"})
 
-	// Terraform plans -replace without asking the provider: that plan cannot be refused, only the apply's Delete.
+	// Terraform re-plans a -replace as a create, and that plan still carries what the first plan of the instance
+	// recorded: a protected instance is refused there too.
 	w.write(destroyWarningConfig("europe-west1", "deletion_protection = true"))
-	contains(t, "plan of -replace", w.must("plan", "-replace=aura_instance.prod"), []string{"aura_instance.prod will be replaced, as requested"})
+	out, code := w.run("plan", "-replace=aura_instance.prod")
+	if code != 1 {
+		t.Fatalf("plan -replace of a protected instance exited %d, want 1:\n%s", code, out)
+	}
+	contains(t, "plan of -replace", out, []string{"Deletion protection is on", "This plan would replace instance " + id, "terraform apply -replace"})
+	if n := mutatingRequests(t); n != 0 {
+		t.Fatalf("the refused -replace sent %d mutating requests, want 0", n)
+	}
 
 	// A new instance whose configuration does not mention deletion_protection is protected.
 	fresh := destroyWarningConfig("europe-west1", "deletion_protection = true") + instanceHCLWith("fresh", "acc-fresh", "")
 	w.write(fresh)
 	contains(t, "apply of a new instance", w.must("apply"), []string{"1 added"})
-	out, code := w.run("plan", "-destroy")
+	out, code = w.run("plan", "-destroy")
 	if code != 1 {
 		t.Fatalf("plan -destroy of a new instance exited %d, want 1:\n%s", code, out)
 	}

@@ -2,6 +2,7 @@ package provider
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"slices"
 	"strings"
@@ -20,7 +21,11 @@ import (
 // a provider about -replace: that plan reaches here as an update, and its re-plan as a create.
 func (r *instanceResource) planDestroy(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse, replacing bool) {
 	if req.State.Raw.IsNull() {
+		r.refuseProtectedReplacement(ctx, req, resp)
 		return
+	}
+	if !req.Plan.Raw.IsNull() {
+		r.recordReplaced(ctx, req, resp)
 	}
 	// A clone's changed triggers replace it too (a fresh copy), through their own plan modifier.
 	retriggered := r.clone && !req.Plan.Raw.IsNull() && !replacing && actPlanned(ctx, req, &resp.Diagnostics)
@@ -53,7 +58,8 @@ func (r *instanceResource) planDestroy(ctx context.Context, req resource.ModifyP
 				"change, no API call), then plan again.", verb, name, reason))
 		return
 	}
-	resp.Diagnostics.AddWarning("This apply "+verb+"s an instance and all its snapshots",
+	// One summary per instance: Terraform folds warnings of the same summary into the details of the first.
+	resp.Diagnostics.AddWarning(fmt.Sprintf("This apply %ss instance %s (%q) and all its snapshots", verb, state.ID.ValueString(), state.Name.ValueString()),
 		fmt.Sprintf("The apply %ss %s%s: Aura deletes its data and ALL its snapshots with it, so none can be restored "+
 			"or cloned afterwards%s. %s To keep the data: clone it first (aura_instance_from_snapshot with "+
 			"source_instance_id = %q), keep the instance out of Terraform's hands with a removed { lifecycle { destroy = false } } "+
@@ -96,4 +102,41 @@ func (pd *providerData) recoveryPoints(ctx context.Context, state *cloneModel) s
 		return fmt.Sprintf("%s (%s, taken %s)", s.SnapshotID, s.Profile, pd.takenAgo(s))
 	}
 	return fmt.Sprintf("Newest completed snapshot, deleted with it: %s. Newest exportable snapshot, deleted with it: %s.", word(completed), word(exportable))
+}
+
+// replacedKey is set in the private state of each plan of an existing instance. When Terraform plans it anew as a
+// create with a null prior state (the re-plan of a terraform apply -replace, which asks the provider nothing
+// else), that plan still carries it: the one place where a protected instance's -replace can be refused at plan.
+// Terraform shows only the errors of that re-plan, so an unprotected instance's -replace cannot be announced.
+const replacedKey = "replaces"
+
+type replacedRecord struct {
+	ID        string `json:"id"`
+	Name      string `json:"name"`
+	Protected bool   `json:"protected"`
+}
+
+func (r *instanceResource) recordReplaced(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	state := r.get(ctx, req.State, &resp.Diagnostics)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	raw, _ := json.Marshal(replacedRecord{state.ID.ValueString(), state.Name.ValueString(), state.DeletionProtection.ValueBool()})
+	resp.Diagnostics.Append(resp.Private.SetKey(ctx, replacedKey, raw)...)
+}
+
+func (r *instanceResource) refuseProtectedReplacement(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	raw, diags := req.Private.GetKey(ctx, replacedKey)
+	resp.Diagnostics.Append(diags...)
+	var rec replacedRecord
+	if len(raw) == 0 || json.Unmarshal(raw, &rec) != nil {
+		return // a create
+	}
+	resp.Diagnostics.Append(resp.Private.SetKey(ctx, replacedKey, nil)...)
+	if rec.Protected {
+		resp.Diagnostics.AddAttributeError(path.Root("deletion_protection"), "Deletion protection is on",
+			fmt.Sprintf("This plan would replace instance %s (%q) (terraform apply -replace, or a taint). Aura would delete its "+
+				"data and all its snapshots with it. It has deletion_protection = true. To go ahead, set deletion_protection = "+
+				"false and apply that first (an in-place change, no API call), then plan again.", rec.ID, rec.Name))
+	}
 }

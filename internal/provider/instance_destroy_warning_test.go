@@ -36,7 +36,7 @@ func TestAccInstance_destroyAndReplaceWarnWithSnapshots(t *testing.T) {
 	resetStats(t)
 	w.write(destroyWarningConfig("us-central1", "deletion_protection = false"))
 	out := w.must("plan")
-	contains(t, "plan of a region change", out, append([]string{"This apply replaces an instance and all its snapshots",
+	contains(t, "plan of a region change", out, append([]string{"This apply replaces instance " + id + ` ("acc-destroy-warning") and all its snapshots`,
 		`region "europe-west1" -> "us-central1" forces a new instance`, "the new instance starts empty"}, what...))
 	// The walk back of aura_backup_status: today's list holds both answers, so it is the one list call.
 	if n := snapshotListCalls(t, testEmulator); n != 1 {
@@ -45,11 +45,11 @@ func TestAccInstance_destroyAndReplaceWarnWithSnapshots(t *testing.T) {
 
 	w.write(destroyWarningConfig("europe-west1", "deletion_protection = false"))
 	out = w.must("plan", "-destroy")
-	contains(t, "plan of terraform destroy", out, append([]string{"This apply destroys an instance and all its snapshots"}, what...), "new instance")
+	contains(t, "plan of terraform destroy", out, append([]string{"This apply destroys instance " + id + ` ("acc-destroy-warning") and all its snapshots`}, what...), "new instance")
 
 	w.write(`output "gone" { value = true }`)
 	out = w.must("plan")
-	contains(t, "plan without the instance's block", out, append([]string{"This apply destroys an instance and all its snapshots"}, what...))
+	contains(t, "plan without the instance's block", out, append([]string{"This apply destroys instance " + id}, what...))
 
 	w.write(destroyWarningConfig("europe-west1", "deletion_protection = false"))
 	out = w.must("plan", "-replace=aura_instance.prod")
@@ -96,7 +96,7 @@ func TestAccInstanceFromSnapshot_retriggerWarnsAndProtectionRefuses(t *testing.T
 	w.must("apply")
 	clone := w.output("clone")
 	w.write(config("2", "deletion_protection = false"))
-	contains(t, "plan of new triggers", w.must("plan"), []string{"This apply replaces an instance and all its snapshots",
+	contains(t, "plan of new triggers", w.must("plan"), []string{"This apply replaces instance " + clone + ` ("acc-dp-staging") and all its snapshots`,
 		"replaces instance " + clone + ` ("acc-dp-staging", professional-db) (changed triggers forces a new instance)`,
 		"This apply copies instance data into a new instance"})
 

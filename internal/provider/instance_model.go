@@ -168,9 +168,9 @@ func instanceSchema(ctx context.Context, clone bool) schema.Schema {
 					"attribute, before anything in the apply runs: Aura deletes an instance's snapshots with it, so it is kept unless the " +
 					"configuration says otherwise. To destroy or replace it, set `false` and apply first (an in-place change with no API " +
 					"call), then destroy. A guard in the provider; Aura has no such setting. State written by versions before 0.1.0, whose " +
-					"default was `false`, upgrades to `true`: a configuration that does not set it plans nothing. Terraform plans " +
-					"`terraform apply -replace` without asking the provider: that plan (`will be replaced, as requested`) is neither " +
-					"announced nor refused, and a protected instance stops the apply only at its delete, after its dependents were replaced.",
+					"default was `false`, upgrades to `true`: a configuration that does not set it plans nothing. `terraform apply " +
+					"-replace` of a protected instance is refused at plan too; of an unprotected one, Terraform shows no provider warning " +
+					"(look for `will be replaced, as requested`).",
 			},
 			"status": schema.StringAttribute{
 				Computed: true, MarkdownDescription: "Status reported by Aura, such as `running` or `paused`.",
