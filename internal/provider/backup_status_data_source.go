@@ -39,15 +39,8 @@ func (d *backupStatusDataSource) Metadata(_ context.Context, req datasource.Meta
 
 func (d *backupStatusDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
 	resp.Schema = schema.Schema{
-		MarkdownDescription: "The recovery posture of one instance: its newest completed and newest exportable snapshots, how old they " +
-			"are, how far back a restore can reach and how often its type takes scheduled snapshots. Made for `check` blocks and " +
-			"postconditions that fail a pipeline when backups go stale.\n\n" +
-			"It walks back one UTC day at a time from today (the API lists one day per call) and stops when it has found both " +
-			"snapshots: one list call when today holds them, never more than the days back to the older of the two. Days are " +
-			"shared with `aura_snapshots` and `aura_snapshot` in the same run, and never listed twice.\n\n" +
-			"The ages are measured against the API's clock at the moment of reading, so they grow with every plan; a data source " +
-			"is read again at each plan and its new values are not a change. Keep them out of root `output` values if your " +
-			"pipeline runs `terraform plan -detailed-exitcode` for drift: a changed output counts as a change.",
+		MarkdownDescription: "The recovery posture of one instance: its newest completed and newest exportable snapshots, their ages, how " +
+			"far back a restore can reach. Made for `check` blocks and postconditions that fail a pipeline when backups go stale.",
 		Attributes: map[string]schema.Attribute{
 			"instance_id": schema.StringAttribute{Required: true, MarkdownDescription: "Instance whose backups to check."},
 			"instance_version": schema.StringAttribute{

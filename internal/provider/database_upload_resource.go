@@ -68,20 +68,8 @@ func (r *databaseUploadResource) Schema(ctx context.Context, _ resource.SchemaRe
 	}
 	resp.Schema = schema.Schema{
 		Version: 2,
-		MarkdownDescription: "Replaces an instance's data with a local backup file, once, when created: the API equivalent of the console's " +
-			"\"Restore from backup file\" and of `neo4j-admin database upload`. The file kind must match the instance: `.backup` for AuraDB 5, " +
-			"`.dump` for AuraDB 4, `.tar` for AuraDS. Needs `confirm_overwrite = true`, and by default first takes a snapshot of the target as " +
-			"the undo (`backup_before`). It runs on create, when `triggers` change and on `terraform apply -replace`; a different file or path " +
-			"uploads nothing by itself (the plan says so): change `triggers` to upload again. The plan names the file by its SHA-256, " +
-			"and a saved plan whose file changed since is refused at apply. " +
-			"While a network access configuration disables public traffic in the instance's region, it is refused unless " +
-			"`open_public_traffic = true`, which opens public traffic for the upload and closes it again. " +
-			"Aura does not support upload into a Neo4j 4 instance on Azure encrypted with a customer managed key: load such an instance " +
-			"through Aura's Import service. Aura does not return an instance's version, so the provider refuses what it can tell, a `.dump` " +
-			"file (only Neo4j 4 loads one) into an Azure instance with a customer managed key: at plan when `instance_id` and `source_path` " +
-			"are known, else at apply before the `backup_before` snapshot. Any other upload into such an instance Aura refuses at apply. " +
-			"Destroy only forgets. " +
-			"**Extension:** the public Aura API v1 does not expose upload. Not importable.",
+		MarkdownDescription: "Replaces an instance's data with a local backup file, once, when created: what `neo4j-admin database upload` " +
+			"and the console's \"Restore from backup file\" do. Guarded by `confirm_overwrite` and preceded by an undo snapshot.",
 		Attributes: attrs,
 	}
 }

@@ -204,12 +204,8 @@ func instanceSchema(ctx context.Context, clone bool) schema.Schema {
 	s.Version = 1 // 1: deletion_protection defaults to true (upgradeDeletionProtection)
 	if clone {
 		s.Version = 2 // 1: triggers
-		s.MarkdownDescription = "An Aura instance created with the data of another instance: from one of its snapshots, or from a fresh " +
-			"snapshot when `source_snapshot_id` is not set. The snapshot must belong to the source, be `Completed` and be exportable " +
-			"(differential snapshots never are); the provider checks this before creating anything. The data is copied once, when " +
-			"the instance is created: a later change of the source settings (say, a `most_recent` snapshot id that moves every day) " +
-			"is recorded in place and copies nothing, so the clone keeps its data, password and connection URL. Change `triggers` " +
-			"to replace it with a fresh clone on purpose."
+		s.MarkdownDescription = "An Aura instance created with the data of another instance, from one of its snapshots or a fresh one. " +
+			"The data is copied once, when it is created; see the sections below."
 		s.Attributes["source_instance_id"] = schema.StringAttribute{
 			Required: true, MarkdownDescription: "Instance whose data is copied. A change after create is recorded in place and copies nothing.",
 		}

@@ -71,12 +71,8 @@ func (r *instanceRestoreResource) Schema(ctx context.Context, _ resource.SchemaR
 		PlanModifiers: keep}
 	resp.Schema = schema.Schema{
 		Version: 1,
-		MarkdownDescription: "Replaces an instance's data, once, when this resource is created: an in-place **restore** from one of the " +
-			"instance's own snapshots, or an **overwrite** from another instance (or from no named snapshot, which takes a fresh one). " +
-			"It needs `confirm_overwrite = true`, and by default first takes a snapshot of the target as the undo (`backup_before`). " +
-			"It runs on create, when `triggers` change and on `terraform apply -replace`; nothing else runs it again: a changed or " +
-			"expired `snapshot_id` is recorded in place, and a wait that times out leaves it in state with `status = \"pending\"`. " +
-			"It is an event: destroying it changes nothing in Aura, and it cannot be imported.",
+		MarkdownDescription: "Replaces an instance's data once, when created: an in-place **restore** from one of its own snapshots, or an " +
+			"**overwrite** from another instance. Guarded by `confirm_overwrite` and preceded by an undo snapshot; see the sections below.",
 		Attributes: attrs,
 	}
 }

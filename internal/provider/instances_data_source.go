@@ -45,7 +45,7 @@ func (d *instancesDataSource) Schema(_ context.Context, _ datasource.SchemaReque
 		MarkdownDescription: "Lists the instances of a tenant, optionally only those with a given name. One API call, plus one per " +
 			"listed instance with `read_graph_size`.",
 		Attributes: map[string]schema.Attribute{
-			"name":      schema.StringAttribute{Optional: true, MarkdownDescription: "Only instances with exactly this name."},
+			"name": schema.StringAttribute{Optional: true, MarkdownDescription: "Only instances with exactly this name."},
 			"read_graph_size": schema.BoolAttribute{
 				Optional: true, MarkdownDescription: "Also read `graph_nodes` and `graph_relationships` of each listed instance, " +
 					"one API call per instance (Aura's list does not carry them). Default `false`: they are null.",

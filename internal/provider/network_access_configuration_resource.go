@@ -40,7 +40,7 @@ type networkAccessConfigurationModel struct {
 	networkAccessConfigurationFields
 	TenantID  types.String   `tfsdk:"tenant_id"`
 	ProjectID types.String   `tfsdk:"project_id"`
-	Timeouts timeouts.Value `tfsdk:"timeouts"`
+	Timeouts  timeouts.Value `tfsdk:"timeouts"`
 }
 
 func (r *networkAccessConfigurationResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
@@ -51,9 +51,7 @@ func (r *networkAccessConfigurationResource) Schema(ctx context.Context, _ resou
 	replace := []planmodifier.String{stringplanmodifier.RequiresReplace()}
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "The network access configuration of a tenant for one cloud provider, region and instance type (the Aura " +
-			"console's Network Access page). **Extension:** the public Aura API v1 does not expose it; against such a server every " +
-			"operation fails with a clear message, and the configuration has to be made in the Aura console. While " +
-			"`public_traffic_enabled` is `false`, uploads into the covered instances are refused.",
+			"console's Network Access page). An extension of the project: the public Aura API has none.",
 		Attributes: map[string]schema.Attribute{
 			"id": schema.StringAttribute{Computed: true, MarkdownDescription: "Configuration id.", PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()}},
 			"cloud_provider": schema.StringAttribute{Required: true, MarkdownDescription: "`gcp`, `aws` or `azure`. Changing it forces replacement.",

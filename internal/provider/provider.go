@@ -84,7 +84,7 @@ func (p *auraProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp 
 				MarkdownDescription: "OAuth token URL. Default `<base_url>/oauth/token`. Environment variable: `AURA_AUTH_URL`.",
 			},
 			"tenant_id": schema.StringAttribute{
-				Optional:            true,
+				Optional: true,
 				MarkdownDescription: "Tenant used by resources that do not set `tenant_id`. Environment variable: `AURA_TENANT_ID`. " +
 					"Aura's console and `aura-cli` now call a tenant a *project*: `project_id` (`AURA_PROJECT_ID`) is the same setting.",
 			},

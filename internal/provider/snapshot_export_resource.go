@@ -50,10 +50,7 @@ func (r *snapshotExportResource) Schema(ctx context.Context, _ resource.SchemaRe
 	replace := []planmodifier.String{stringplanmodifier.RequiresReplace()}
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "Downloads an exportable snapshot to a local file: `.backup` for AuraDB 5, `.dump` for AuraDB 4, `.tar` for AuraDS. " +
-			"The download goes to a temporary file beside `path`, which is renamed only once its size and SHA-256 match the API's, so a failed " +
-			"download never leaves a partial file. If the file goes missing or changes, the next plan downloads it again; destroy deletes it. " +
-			"**Extension:** the public Aura API v1 does not expose export (it is a console action). In Terraform Cloud the file lives only for that run. " +
-			"Not importable.",
+			"An extension of the project: the public Aura API has no export.",
 		Attributes: map[string]schema.Attribute{
 			"id":          schema.StringAttribute{Computed: true, MarkdownDescription: "`<instance_id>/<snapshot_id>`.", PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()}},
 			"instance_id": schema.StringAttribute{Required: true, MarkdownDescription: "Instance of the snapshot. Changing it forces a new download.", PlanModifiers: replace},

@@ -59,11 +59,8 @@ func (r *snapshotResource) Schema(ctx context.Context, _ resource.SchemaRequest,
 	keep := []planmodifier.String{stringplanmodifier.UseStateForUnknown()}
 	resp.Schema = schema.Schema{
 		Version: 1,
-		MarkdownDescription: "An on-demand snapshot of a running instance. Aura cannot delete snapshots: destroying this resource " +
-			"only removes it from state (its warning says whether Aura still keeps it, and until when), and the snapshot expires by " +
-			"itself at `restorable_until`; deleting its instance deletes it, with all the instance's snapshots. What happens at expiry is `on_expiry`'s " +
-			"choice: by default the record stays (status `Expired`, no diff); `retake` takes a new one at the next apply. Change " +
-			"`triggers` to take a new snapshot on purpose.",
+		MarkdownDescription: "An on-demand snapshot of a running instance. Aura cannot delete snapshots: each expires by itself, and deleting " +
+			"its instance deletes it.",
 		Attributes: map[string]schema.Attribute{
 			"id": schema.StringAttribute{Computed: true, MarkdownDescription: "`<instance_id>/<snapshot_id>`.", PlanModifiers: keep},
 			"instance_id": schema.StringAttribute{

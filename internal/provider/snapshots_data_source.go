@@ -47,10 +47,8 @@ func (d *snapshotsDataSource) Schema(_ context.Context, _ datasource.SchemaReque
 		Attributes: snapshotAttributes(),
 	}
 	resp.Schema = schema.Schema{
-		MarkdownDescription: "Lists an instance's snapshots over a range of days. The Aura API lists one UTC day per call, so this makes " +
-			"one call per day in the range (concurrently, within the provider's rate limit), and never lists the same day twice in one run. " +
-			"The range is clipped to the days in which the instance can have snapshots: none before it was created, none past its type's retention window. " +
-			"With `before`, only snapshots taken at or before that time are listed, and no day after it: `most_recent` is then the last snapshot before an incident.",
+		MarkdownDescription: "Lists an instance's snapshots over a range of days, clipped to the days it can have snapshots. One API call a " +
+			"day, never the same day twice in one run.",
 		Attributes: attrs,
 	}
 }
