@@ -155,7 +155,7 @@ func (e *Emulator) openObject(u *upload) (io.ReadCloser, error) {
 	for n := 1; n <= u.TotalParts; n++ {
 		f, err := os.Open(e.partFile(u, n))
 		if err != nil {
-			parts.Close()
+			_ = parts.Close() // the open error is the one to report
 			return nil, err
 		}
 		parts.files = append(parts.files, f)
