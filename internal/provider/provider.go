@@ -170,10 +170,14 @@ func (p *auraProvider) Configure(ctx context.Context, req provider.ConfigureRequ
 	clientCfg := aura.Config{
 		BaseURL: values["base_url"], AuthURL: values["auth_url"], ClientID: values["client_id"], ClientSecret: values["client_secret"],
 		RequestsPerMinute: int(cfg.RequestsPerMinute.ValueInt64()), UserAgent: "terraform-provider-aura/" + p.version,
-		Logger: func(ctx context.Context, msg string, fields map[string]any) {
+		Logger: func(ctx context.Context, level aura.LogLevel, msg string, fields map[string]any) {
 			// The client masks the Authorization header itself; this also hides the secret wherever it might appear.
 			ctx = tflog.MaskFieldValuesWithFieldKeys(ctx, "authorization", "client_secret", "password", "access_token")
 			ctx = tflog.MaskAllFieldValuesStrings(ctx, secret)
+			if level == aura.LogInfo {
+				tflog.Info(ctx, msg, fields) // a wait for the rate limit: TF_LOG_PROVIDER=INFO shows it
+				return
+			}
 			tflog.Debug(ctx, msg, fields)
 		},
 	}
