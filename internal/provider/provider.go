@@ -26,7 +26,10 @@ import (
 
 var _ provider.Provider = (*auraProvider)(nil)
 
-type auraProvider struct{ version string }
+type auraProvider struct {
+	version string
+	waits   *waitWarning // nil without NewServer's warning
+}
 
 // New returns the provider factory for providerserver.
 func New(version string) func() provider.Provider {
@@ -205,6 +208,7 @@ func (p *auraProvider) Configure(ctx context.Context, req provider.ConfigureRequ
 		resp.Diagnostics.AddError("Invalid Aura provider configuration", err.Error())
 		return
 	}
+	p.waits.watch(client)
 	data := &providerData{client: client, tenantID: values["tenant_id"]}
 	resp.ResourceData = data
 	resp.DataSourceData = data
