@@ -96,8 +96,9 @@ func (p *auraProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp 
 					"directory): up to this many go at once, and only the excess waits for the window, as Aura counts (125 per " +
 					"account; the token request goes without waiting, within the 5 left above the default). A budget above 125 " +
 					"(an emulator without a limit) is this process's alone. Waits poll no more often than their share of it. A 429 " +
-					"from Aura pauses every request of those processes for its Retry-After and halves this budget for the rest " +
-					"of the window, for accounts shared with other machines. Default 120. Environment variable: `AURA_REQUESTS_PER_MINUTE`.",
+					"from Aura (an account shared with other machines) pauses every request of those processes for its Retry-After, " +
+					"after which requests go again as fast as Aura answers them. A wait over 2 s is logged at INFO, and a run " +
+					"whose waits pass 10 s ends with one warning. Default 120. Environment variable: `AURA_REQUESTS_PER_MINUTE`.",
 				Validators: []validator.Int64{int64validator.Between(1, 10000)},
 			},
 			"max_retries": schema.Int64Attribute{
