@@ -1,11 +1,10 @@
 package main
 
 import (
-	"context"
 	"flag"
 	"log"
 
-	"github.com/hashicorp/terraform-plugin-framework/providerserver"
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6/tf6server"
 
 	"github.com/aura-terraform/terraform-provider-aura/internal/provider"
 )
@@ -22,10 +21,12 @@ func main() {
 	flag.BoolVar(&debug, "debug", false, "start the provider with support for debuggers like delve")
 	flag.Parse()
 
-	err := providerserver.Serve(context.Background(), provider.New(version), providerserver.ServeOpts{
-		Address: "registry.terraform.io/aura-terraform/aura",
-		Debug:   debug,
-	})
+	var opts []tf6server.ServeOpt
+	if debug {
+		opts = append(opts, tf6server.WithManagedDebug())
+	}
+	// providerserver.Serve, with the server that adds the one warning of a run that waited for Aura's rate limit.
+	err := tf6server.Serve("registry.terraform.io/aura-terraform/aura", provider.NewServer(version), opts...)
 	if err != nil {
 		log.Fatal(err.Error())
 	}

@@ -13,7 +13,6 @@ import (
 	"net"
 	"net/http"
 	"net/url"
-	"strconv"
 	"strings"
 	"time"
 
@@ -43,8 +42,9 @@ type Config struct {
 	// BudgetDir is where the processes on this machine that use one account share its budget
 	// (DefaultBudgetDir). When it cannot be used, the budget holds for this process alone.
 	BudgetDir string
-	// Logger receives one line per request attempt, with secrets already masked.
-	Logger func(ctx context.Context, msg string, fields map[string]any)
+	// Logger receives one line per request attempt (LogDebug), with secrets already masked, and one per wait
+	// for the rate limit longer than 2 s (LogInfo), with its length and cause.
+	Logger func(ctx context.Context, level LogLevel, msg string, fields map[string]any)
 }
 
 // maxIdleConns is how many connections to the API are kept for reuse: terraform's default parallelism of 10,
@@ -121,6 +121,7 @@ func New(cfg Config) (*Client, error) {
 		}
 	}
 	c := &Client{cfg: cfg, clk: cfg.Clock, base: base, limiter: newWindowLimiter(cfg.Clock, cfg.RequestsPerMinute, shared)}
+	c.limiter.log = c.log
 	limited := *hc
 	limited.Transport = &limitedTransport{base: transportOf(hc), limiter: c.limiter, maxWait: cfg.MaxRetryAfter}
 	c.plain = hc
@@ -207,32 +208,38 @@ func transportRetryable(ctx context.Context) bool {
 	return ctx.Value(noRetryKey{}) == nil
 }
 
-// backoff honours Retry-After on 429 and 503, clamped; otherwise exponential with full jitter.
+// backoff honours Retry-After on 503, clamped; otherwise exponential with full jitter. A 429's Retry-After is
+// the limiter's pause, which holds the retry with every other request of the account (limitedTransport).
 func (c *Client) backoff(minWait, maxWait time.Duration, attempt int, res *http.Response) time.Duration {
-	if res != nil && (res.StatusCode == http.StatusTooManyRequests || res.StatusCode == http.StatusServiceUnavailable) {
-		if s, err := strconv.Atoi(res.Header.Get("Retry-After")); err == nil && s >= 0 {
-			return min(time.Duration(s)*time.Second, c.cfg.MaxRetryAfter)
+	if res != nil && res.StatusCode == http.StatusTooManyRequests {
+		return 0
+	}
+	if res != nil && res.StatusCode == http.StatusServiceUnavailable {
+		if wait := retryAfter(res, -1); wait >= 0 {
+			wait = min(wait, c.cfg.MaxRetryAfter)
+			c.noteServerWait(res.Request.Context(), wait)
+			return wait
 		}
 	}
 	ceiling := min(maxWait, minWait<<min(attempt, 16))
 	return minWait/2 + rand.N(ceiling-minWait/2+1)
 }
 
-func (c *Client) log(ctx context.Context, msg string, fields map[string]any) {
+func (c *Client) log(ctx context.Context, level LogLevel, msg string, fields map[string]any) {
 	if c.cfg.Logger != nil {
-		c.cfg.Logger(ctx, msg, fields)
+		c.cfg.Logger(ctx, level, msg, fields)
 	}
 }
 
 func (c *Client) logRequest(_ retryablehttp.Logger, r *http.Request, attempt int) {
-	c.log(r.Context(), "Aura API request", map[string]any{
+	c.log(r.Context(), LogDebug, "Aura API request", map[string]any{
 		"method": r.Method, "url": r.URL.Redacted(), "attempt": attempt + 1, "authorization": maskHeader(r.Header.Get("Authorization")),
 	})
 }
 
 func (c *Client) logResponse(_ retryablehttp.Logger, res *http.Response) {
 	c.clock.observe(res.Header.Get("Date"))
-	c.log(res.Request.Context(), "Aura API response", map[string]any{
+	c.log(res.Request.Context(), LogDebug, "Aura API response", map[string]any{
 		"method": res.Request.Method, "url": res.Request.URL.Redacted(), "status": res.StatusCode,
 		"request_id": res.Header.Get("X-Request-Id"), "retry_after": res.Header.Get("Retry-After"),
 	})

@@ -193,7 +193,7 @@ func (c *Client) DeleteInstance(ctx context.Context, id string) error {
 		case !HasReason(err, "ongoing-database-operation"):
 			return err
 		}
-		c.log(ctx, "Aura refused the delete during an operation; waiting for it to end", map[string]any{"instance_id": id})
+		c.log(ctx, LogDebug, "Aura refused the delete during an operation; waiting for it to end", map[string]any{"instance_id": id})
 		if werr := c.awaitSettled(ctx, id); werr != nil {
 			return fmt.Errorf("%w; waiting for the operation to end before deleting: %v", err, werr)
 		}

@@ -38,7 +38,7 @@ func (c *Client) Download(ctx context.Context, x *Export, dest string) error {
 		if err = c.downloadOnce(ctx, x, dest); err == nil || ctx.Err() != nil {
 			return err
 		}
-		c.log(ctx, "Aura export download failed; retrying", map[string]any{"attempt": attempt + 1, "error": err.Error()})
+		c.log(ctx, LogDebug, "Aura export download failed; retrying", map[string]any{"attempt": attempt + 1, "error": err.Error()})
 		if serr := c.clk.Sleep(ctx, c.backoff(c.cfg.RetryWaitMin, c.cfg.RetryWaitMax, attempt, nil)); serr != nil {
 			return err
 		}

@@ -46,7 +46,7 @@ func resolveUnclear[T any](ctx context.Context, c *Client, send func() (T, error
 		if !errors.As(err, &unclear) {
 			return v, err
 		}
-		c.log(ctx, "Aura request outcome unclear; looking for its effect instead of sending it again",
+		c.log(ctx, LogDebug, "Aura request outcome unclear; looking for its effect instead of sending it again",
 			map[string]any{"method": unclear.Method, "path": unclear.Path})
 		window := c.lookWindow(unclear)
 		// The caller's deadline may be what cut the answer off: look with a context of our own.

@@ -26,10 +26,12 @@ const counted = window + time.Second
 // windowLimiter keeps the client within a budget shaped like Aura's limit: at most budget requests in any
 // window, so a burst up to the budget goes at full speed and only the excess waits for the oldest request
 // to leave the window. Other terraform processes and people spend the same account. Processes on this machine
-// share one count through a file (sharedWindow), so together they stay within one budget. A 429 means someone
-// else spends the account too: every goroutine of every process sharing the count waits out its Retry-After,
-// once, and the budget is halved for the rest of the window (again on a 429 that comes after the pause), so
-// that processes sharing a crowded account back off instead of taking turns at 429s.
+// share one count through a file (sharedWindow), so together they stay within one budget; processes on other
+// machines share nothing, and their only signal is the server's 429. A 429 costs what the server asked, not
+// more: every goroutine of every process sharing the count waits out its Retry-After (the account is full until
+// then, so anything sent sooner would be refused too), and then the process sends one request, and one more
+// for each answer that is not a 429 (doubling what is under way each round trip, and never fewer than Aura's
+// own pace of 125 a minute), until it is back at its budget. Polls keep their interval.
 type windowLimiter struct {
 	mu     sync.Mutex
 	clk    Clock
@@ -41,6 +43,13 @@ type windowLimiter struct {
 	// one lockTimeout a window, not one per request.
 	sharedOff time.Time
 	state     windowState // the count; with shared, the copy last read from the file, used when the file fails
+	// The recovery after a pause, this process's own: pauseSeen is the end of the last pause it saw, and while
+	// recovering it has sent sentSince requests since then, okSince of them answered without a 429.
+	pauseSeen          int64
+	recovering         bool
+	sentSince, okSince int
+	tally              waitTally
+	log                func(ctx context.Context, level LogLevel, msg string, fields map[string]any)
 }
 
 // windowState is the count of one account, in this process or in the shared file. Times are Unix nanoseconds.
@@ -48,8 +57,6 @@ type windowState struct {
 	Sent        []int64              `json:"sent"`             // the requests of the last window, oldest first
 	Tokens      []int64              `json:"tokens,omitempty"` // the token requests of the last window, oldest first
 	PausedUntil int64                `json:"paused_until,omitempty"`
-	Shrunk      int                  `json:"shrunk,omitempty"` // the budget until ShrunkUntil, after a 429
-	ShrunkUntil int64                `json:"shrunk_until,omitempty"`
 	Waits       map[string]waitEntry `json:"waits,omitempty"` // by limiter: the waits now polling
 }
 
@@ -114,21 +121,17 @@ func (s *windowState) prune(now int64) {
 	}
 }
 
-func (l *windowLimiter) current(s *windowState, now int64) int {
-	if now < s.ShrunkUntil {
-		return min(l.budget, s.Shrunk)
-	}
-	return l.budget
-}
+// ticket is what a request was let go under: the pause whose recovery it belongs to, if any.
+type ticket struct{ pause int64 }
 
 // Wait returns when a request may be sent, having counted it, or with ctx's error.
-func (l *windowLimiter) Wait(ctx context.Context) error {
+func (l *windowLimiter) Wait(ctx context.Context) (ticket, error) {
 	return l.sleepUntil(ctx, l.take)
 }
 
 // WaitUnbudgeted returns when a token request may be sent, having counted it: it waits out a 429's pause only,
 // never the budget.
-func (l *windowLimiter) WaitUnbudgeted(ctx context.Context) error {
+func (l *windowLimiter) WaitUnbudgeted(ctx context.Context) (ticket, error) {
 	return l.sleepUntil(ctx, l.takeToken)
 }
 
@@ -138,30 +141,73 @@ func (l *windowLimiter) WaitUnbudgeted(ctx context.Context) error {
 // server's count.
 const tokenHeadroom = auraLimit - 120
 
-func (l *windowLimiter) sleepUntil(ctx context.Context, ask func() time.Duration) error {
+// auraPace is how often Aura's limit lets one more request in, on average.
+const auraPace = window / auraLimit
+
+// waitCause is what a request waits for.
+type waitCause int
+
+const (
+	forBudget     waitCause = iota // this machine's own budget: its requests of the last minute
+	forRetryAfter                  // the pause a 429's Retry-After asked for
+	forRecovery                    // after the pause, the answers that let the next requests go
+)
+
+// sleepUntil asks until a request may go, sleeping as told in between; each sleep is counted in the tally, and
+// one longer than loggedWait is logged at INFO with its length and cause.
+func (l *windowLimiter) sleepUntil(ctx context.Context, ask func() (time.Duration, waitCause, ticket)) (ticket, error) {
 	for {
-		wait := ask()
+		wait, cause, t := ask()
 		if wait <= 0 {
-			return nil
+			return t, nil
+		}
+		now := l.clk.Now()
+		l.tally.add(cause, now, now.Add(wait))
+		if wait > loggedWait && l.log != nil {
+			l.log(ctx, LogInfo, l.describeWait(wait, cause), map[string]any{
+				"wait_seconds": roundSeconds(wait), "cause": causeNames[cause], "sent_last_minute": l.sentLastMinute(),
+			})
 		}
 		if err := l.clk.Sleep(ctx, wait); err != nil {
-			return err
+			return t, err
 		}
 	}
 }
 
-// take counts a request and returns 0 when one may go now, or else how long to wait before asking again.
-func (l *windowLimiter) take() time.Duration {
+// take counts a request and returns 0 when one may go now, or else how long to wait before asking again, and
+// for what.
+func (l *windowLimiter) take() (time.Duration, waitCause, ticket) {
 	var wait int64
+	cause := forBudget
+	var t ticket
 	l.update(func(s *windowState, now int64) {
 		if now < s.PausedUntil {
-			wait = s.PausedUntil - now
+			wait, cause = s.PausedUntil-now, forRetryAfter
 			return
 		}
-		budget := l.current(s, now)
+		if s.PausedUntil > l.pauseSeen {
+			l.pauseSeen, l.recovering, l.sentSince, l.okSince = s.PausedUntil, true, 0, 0
+		}
+		if l.recovering {
+			since := now - l.pauseSeen
+			allowed := 1 + 2*l.okSince + int(since/int64(auraPace))
+			switch {
+			case allowed >= l.budget || since >= int64(window):
+				l.recovering = false
+			case l.sentSince >= allowed:
+				// An answer may come sooner than Aura's pace adds one: ask again soon.
+				wait, cause = min(int64(recoveryRecheck), int64(auraPace)-since%int64(auraPace)), forRecovery
+				return
+			}
+		}
+		budget := l.budget
 		all := mergeSorted(s.Sent, s.Tokens)
 		if len(s.Sent) < budget && len(all) < budget+tokenHeadroom {
 			s.Sent = append(s.Sent, now)
+			if l.recovering {
+				l.sentSince++
+				t.pause = l.pauseSeen
+			}
 			return
 		}
 		if len(s.Sent) >= budget {
@@ -171,11 +217,14 @@ func (l *windowLimiter) take() time.Duration {
 			wait = max(wait, all[len(all)-budget-tokenHeadroom]+int64(counted)-now)
 		}
 	})
-	return time.Duration(wait)
+	return time.Duration(wait), cause, t
 }
 
+// recoveryRecheck is how soon a request held back after a pause asks again: answers free it sooner than the pace.
+const recoveryRecheck = 50 * time.Millisecond
+
 // takeToken counts a token request and returns 0 when it may go now; it waits out a 429's pause only.
-func (l *windowLimiter) takeToken() time.Duration {
+func (l *windowLimiter) takeToken() (time.Duration, waitCause, ticket) {
 	var wait int64
 	l.update(func(s *windowState, now int64) {
 		if now < s.PausedUntil {
@@ -184,7 +233,16 @@ func (l *windowLimiter) takeToken() time.Duration {
 		}
 		s.Tokens = append(s.Tokens, now)
 	})
-	return time.Duration(wait)
+	return time.Duration(wait), forRetryAfter, ticket{}
+}
+
+// answered is told of each answer but a 429: one to a request sent while recovering lets two more go.
+func (l *windowLimiter) answered(t ticket) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.recovering && t.pause != 0 && t.pause == l.pauseSeen {
+		l.okSince++
+	}
 }
 
 // mergeSorted is the times of a and b (each oldest first) in one list, oldest first.
@@ -200,18 +258,13 @@ func mergeSorted(a, b []int64) []int64 {
 	return append(append(out, a...), b...)
 }
 
-// throttled is told of a 429: every goroutine waits out retryAfter, and until the window has passed the
-// budget is half what it was, down to an eighth of it (15 at the default): lower, a process would wait minutes
-// between requests, while the pause after each 429 already keeps it off a full account. The 429s of requests
-// that were under way when a first one paused everybody are the same crowding: they may lengthen the pause but
-// do not halve the budget again.
+// throttled is told of a 429: every goroutine of the processes sharing the count waits out retryAfter (the
+// account is full until then: anything sent sooner would be refused as well), and then recovers as take says.
+// The 429s of requests that were under way together may lengthen the pause; they are one crowding.
 func (l *windowLimiter) throttled(retryAfter time.Duration) {
+	l.tally.refused()
 	l.update(func(s *windowState, now int64) {
-		alreadyPaused := now < s.PausedUntil
 		s.PausedUntil = max(s.PausedUntil, now+int64(retryAfter))
-		if !alreadyPaused {
-			s.Shrunk, s.ShrunkUntil = max(1, l.budget/8, l.current(s, now)/2), now+int64(window)
-		}
 	})
 }
 
@@ -229,15 +282,15 @@ func (l *windowLimiter) addWaits(n int) {
 // pollShare is the shortest interval at which each of the waits now polling (in every process sharing the
 // count) may poll, so that together they spend no more than the budget: a single wait is never slowed by it
 // (half a second at 120), fifteen at once poll every 7.5 s rather than every 6 s and ask for more than the
-// account allows.
+// account allows. It is the whole budget's share, 429 or not: a wait that is not refused keeps its interval.
 func (l *windowLimiter) pollShare() time.Duration {
 	var share time.Duration
-	l.update(func(s *windowState, now int64) {
+	l.update(func(s *windowState, _ int64) {
 		n := 0
 		for _, w := range s.Waits {
 			n += w.N
 		}
-		share = time.Duration(n) * window / time.Duration(l.current(s, now))
+		share = time.Duration(n) * window / time.Duration(l.budget)
 	})
 	return share
 }
@@ -267,16 +320,25 @@ func (t *limitedTransport) RoundTrip(r *http.Request) (*http.Response, error) {
 	if r.Context().Value(unbudgetedKey{}) != nil {
 		wait = t.limiter.WaitUnbudgeted
 	}
-	if err := wait(r.Context()); err != nil {
+	tk, err := wait(r.Context())
+	if err != nil {
 		return nil, &notSentError{err}
 	}
 	res, err := t.base.RoundTrip(r)
-	if err == nil && res.StatusCode == http.StatusTooManyRequests {
-		after := time.Second
-		if s, perr := strconv.Atoi(res.Header.Get("Retry-After")); perr == nil && s >= 0 {
-			after = time.Duration(s) * time.Second
-		}
-		t.limiter.throttled(min(after, t.maxWait))
+	switch {
+	case err != nil:
+	case res.StatusCode == http.StatusTooManyRequests:
+		t.limiter.throttled(min(retryAfter(res, time.Second), t.maxWait))
+	default:
+		t.limiter.answered(tk)
 	}
 	return res, err
+}
+
+// retryAfter is the answer's Retry-After in seconds, or otherwise when it has none.
+func retryAfter(res *http.Response, otherwise time.Duration) time.Duration {
+	if s, err := strconv.Atoi(res.Header.Get("Retry-After")); err == nil && s >= 0 {
+		return time.Duration(s) * time.Second
+	}
+	return otherwise
 }

@@ -21,7 +21,7 @@ func TestWindowLimiter_slides(t *testing.T) {
 	t0 := clk.Now()
 	wait := func() time.Duration {
 		t.Helper()
-		if err := l.Wait(context.Background()); err != nil {
+		if _, err := l.Wait(context.Background()); err != nil {
 			t.Fatal(err)
 		}
 		return clk.Now().Sub(t0)
@@ -37,72 +37,87 @@ func TestWindowLimiter_slides(t *testing.T) {
 	}
 }
 
-// A 429 means the account is spent by others too: every goroutine waits out the same Retry-After (one pause,
-// not one each), and for the rest of the window the budget is halved, again on each further 429.
-func TestWindowLimiter_a429PausesEveryGoroutineOnceAndHalvesTheBudget(t *testing.T) {
+// A 429 costs what the server asked: every goroutine waits out the same Retry-After (one pause, not one each;
+// the account is full until then), and the budget is whole again as fast as Aura answers: one request, then one
+// more for each answer that is not a 429, so two, four, eight are under way in the following round trips.
+func TestWindowLimiter_a429PausesForItsRetryAfterAndRecoversWithTheAnswers(t *testing.T) {
 	clk := newFakeClock()
-	l := newWindowLimiter(clk, 100, nil)
-	t0 := clk.Now()
+	l := newWindowLimiter(clk, 120, nil)
 	for i := 0; i < 40; i++ {
-		if d := l.take(); d != 0 {
-			t.Fatalf("request %d of 40 within a budget of 100 waited %v", i+1, d)
+		if d, _, _ := l.take(); d != 0 {
+			t.Fatalf("request %d of 40 within a budget of 120 waited %v", i+1, d)
 		}
 	}
 	_ = clk.Sleep(context.Background(), time.Second)
 	l.throttled(30 * time.Second)
 	for g := 0; g < 5; g++ {
-		if d := l.take(); d != 30*time.Second {
-			t.Fatalf("goroutine %d told to wait %v, want the one pause of 30s", g, d)
+		if d, cause, _ := l.take(); d != 30*time.Second || cause != forRetryAfter {
+			t.Fatalf("goroutine %d told to wait %v for %s, want the one pause of 30s for retry-after", g, d, causeNames[cause])
 		}
 	}
 	_ = clk.Sleep(context.Background(), 30*time.Second)
-	for i := 40; i < 50; i++ { // a budget of 50 now: 10 more go at once
-		if d := l.take(); d != 0 {
-			t.Fatalf("request %d waited %v within the halved budget of 50", i+1, d)
+	sent := 0
+	for round, want := range []int{1, 2, 4, 8, 16, 32} {
+		var tickets []ticket
+		for {
+			d, cause, tk := l.take()
+			if d > 0 {
+				if cause != forRecovery || d > recoveryRecheck {
+					t.Fatalf("round %d: held %v for %s, want a recheck within %v while recovering", round, d, causeNames[cause], recoveryRecheck)
+				}
+				break
+			}
+			tickets = append(tickets, tk)
+		}
+		if len(tickets) != want {
+			t.Fatalf("round trip %d after the pause let %d requests go, want %d", round+1, len(tickets), want)
+		}
+		sent += len(tickets)
+		for _, tk := range tickets {
+			l.answered(tk)
 		}
 	}
-	if d := l.take(); d != t0.Add(counted).Sub(clk.Now()) {
-		t.Fatalf("request 51 waits %v, want until the first leaves the window", d)
-	}
-	l.throttled(time.Second)
-	_ = clk.Sleep(context.Background(), time.Second)
-	if d := l.take(); d <= 0 {
-		t.Fatal("a second 429 left the budget at 50")
-	}
-	if got := l.current(&l.state, clk.Now().UnixNano()); got != 25 {
-		t.Fatalf("budget after two 429s is %d, want 25", got)
-	}
-	_ = clk.Sleep(context.Background(), window)
-	for i := 0; i < 60; i++ { // a window later the whole budget is back
-		if d := l.take(); d != 0 {
-			t.Fatalf("a window after the 429s, request %d waited %v", i+1, d)
+	// 40 + 63 sent: the rest of the whole budget of 120 goes at once.
+	for i := 40 + sent; i < 120; i++ {
+		if d, _, _ := l.take(); d != 0 {
+			t.Fatalf("after the recovery, request %d waited %v within the whole budget of 120", i+1, d)
 		}
+	}
+	if d, cause, _ := l.take(); d <= 0 || cause != forBudget {
+		t.Fatalf("request 121 went (%v, %s): the budget of 120 in any window still holds", d, causeNames[cause])
 	}
 }
 
-// 429s answered to requests that were under way together are one crowding: the first pauses everybody and
-// halves the budget, the others do not halve it again.
-func TestWindowLimiter_a429BurstHalvesTheBudgetOnce(t *testing.T) {
+// Without answers (a slow server), the recovery still lets requests go at Aura's own pace, 125 a minute.
+func TestWindowLimiter_recoveryKeepsAurasPaceWithoutAnswers(t *testing.T) {
+	clk := newFakeClock()
+	l := newWindowLimiter(clk, 120, nil)
+	l.throttled(time.Second)
+	_ = clk.Sleep(context.Background(), time.Second)
+	t0 := clk.Now()
+	for i := 0; i < 10; i++ {
+		if _, err := l.Wait(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if got, want := clk.Now().Sub(t0), 9*auraPace; got != want {
+		t.Fatalf("10 unanswered requests after the pause took %v, want %v (one each %v)", got, want, auraPace)
+	}
+}
+
+// 429s answered to requests that were under way together are one crowding: one pause, the longest asked.
+func TestWindowLimiter_a429BurstIsOnePause(t *testing.T) {
 	clk := newFakeClock()
 	l := newWindowLimiter(clk, 120, nil)
 	for i := 0; i < 10; i++ {
-		l.throttled(5 * time.Second)
+		l.throttled(time.Duration(i%3+1) * time.Second)
 	}
-	if got := l.current(&l.state, clk.Now().UnixNano()); got != 60 {
-		t.Fatalf("ten 429s at once left a budget of %d, want 60", got)
+	if d, _, _ := l.take(); d != 3*time.Second {
+		t.Fatalf("ten 429s at once: a wait of %v, want the longest Retry-After, 3s", d)
 	}
-}
-
-// Each 429 after the pause halves the budget again, down to an eighth of it.
-func TestWindowLimiter_repeated429sHalveDownToAnEighth(t *testing.T) {
-	clk := newFakeClock()
-	l := newWindowLimiter(clk, 120, nil)
-	for _, want := range []int{60, 30, 15, 15} {
-		l.throttled(time.Second)
-		_ = clk.Sleep(context.Background(), time.Second)
-		if got := l.current(&l.state, clk.Now().UnixNano()); got != want {
-			t.Fatalf("budget %d after a 429, want %d", got, want)
-		}
+	_ = clk.Sleep(context.Background(), 3*time.Second)
+	if d, _, _ := l.take(); d != 0 {
+		t.Fatalf("after the pause the first request waits %v", d)
 	}
 }
 
@@ -120,25 +135,26 @@ func sharedPair(t *testing.T, clk Clock) (a, b *windowLimiter) {
 	return open(), open()
 }
 
-// A 429 that one process sees pauses the other too, at once, before it is refused itself.
+// A 429 that one process sees pauses the other too, at once, before it is refused itself; after the pause each
+// recovers with its own answers.
 func TestWindowLimiter_a429PausesTheOtherProcessesOfTheAccount(t *testing.T) {
 	clk := newFakeClock()
 	a, b := sharedPair(t, clk)
 	a.throttled(30 * time.Second)
-	if d := b.take(); d != 30*time.Second {
+	if d, _, _ := b.take(); d != 30*time.Second {
 		t.Fatalf("the other process was told to wait %v, want the one pause of 30s", d)
 	}
-	if d := b.takeToken(); d != 30*time.Second {
+	if d, _, _ := b.takeToken(); d != 30*time.Second {
 		t.Fatalf("the token request of the other process may go in %v, want after the pause of 30s", d)
 	}
 	_ = clk.Sleep(context.Background(), 30*time.Second)
-	for i := 0; i < 60; i++ { // the account's budget is halved for the rest of the window
-		if d := b.take(); d != 0 {
-			t.Fatalf("request %d of the halved budget waited %v", i+1, d)
+	for _, l := range []*windowLimiter{a, b} {
+		if d, _, _ := l.take(); d != 0 {
+			t.Fatalf("the first request after the pause waited %v", d)
 		}
-	}
-	if d := a.take(); d <= 0 {
-		t.Fatal("the 61st request of the account went within the halved budget")
+		if d, cause, _ := l.take(); d <= 0 || cause != forRecovery {
+			t.Fatalf("the second request after the pause, before an answer, went (%v, %s)", d, causeNames[cause])
+		}
 	}
 }
 
@@ -210,7 +226,7 @@ func TestSharedWindow_aHungOrCrashedHolderNeverBlocks(t *testing.T) {
 
 	began := time.Now()
 	for i := 0; i < 30; i++ { // b goes on with the count as it last read it: 19 more fit
-		if d := b.take(); d != 0 && i < 19 || d == 0 && i >= 19 {
+		if d, _, _ := b.take(); d != 0 && i < 19 || d == 0 && i >= 19 {
 			t.Fatalf("request %d of b under a hung lock: wait %v", i+1, d)
 		}
 	}
@@ -224,7 +240,7 @@ func TestSharedWindow_aHungOrCrashedHolderNeverBlocks(t *testing.T) {
 	_ = holder.Wait()
 	_ = clk.Sleep(context.Background(), counted) // b tries the file again, when a's requests no longer count
 	began = time.Now()
-	if d := b.take(); d != 0 {
+	if d, _, _ := b.take(); d != 0 {
 		t.Fatalf("a window later b waited %v", d)
 	}
 	if d := time.Since(began); d >= b.shared.timeout {
@@ -260,11 +276,11 @@ func TestClient_worksWithoutABudgetDirectory(t *testing.T) {
 		t.Fatal("a budget file under a regular file")
 	}
 	for i := 0; i < 120; i++ {
-		if d := c.limiter.take(); d != 0 {
+		if d, _, _ := c.limiter.take(); d != 0 {
 			t.Fatalf("request %d waited %v", i+1, d)
 		}
 	}
-	if d := c.limiter.take(); d != counted {
+	if d, _, _ := c.limiter.take(); d != counted {
 		t.Fatalf("the 121st request waits %v, want %v", d, counted)
 	}
 }
@@ -277,25 +293,25 @@ func TestWindowLimiter_tokenRequestsCountWithinTheHeadroom(t *testing.T) {
 	ctx := context.Background()
 	t0 := clk.Now()
 	for range 6 {
-		if err := l.WaitUnbudgeted(ctx); err != nil || clk.Now() != t0 {
+		if _, err := l.WaitUnbudgeted(ctx); err != nil || clk.Now() != t0 {
 			t.Fatalf("a token request waited %v (%v)", clk.Now().Sub(t0), err)
 		}
 	}
 	_ = clk.Sleep(ctx, time.Second)
 	for i := range 119 {
-		if err := l.Wait(ctx); err != nil || clk.Now().Sub(t0) != time.Second {
+		if _, err := l.Wait(ctx); err != nil || clk.Now().Sub(t0) != time.Second {
 			t.Fatalf("request %d went at +%v (%v), want +1s", i+1, clk.Now().Sub(t0), err)
 		}
 	}
-	if err := l.Wait(ctx); err != nil || clk.Now().Sub(t0) != counted {
+	if _, err := l.Wait(ctx); err != nil || clk.Now().Sub(t0) != counted {
 		t.Fatalf("the 120th request went at +%v (%v), want +%v, when the first token request left the window", clk.Now().Sub(t0), err, counted)
 	}
 	// One token request leaves room for all 120 of the budget, as in a refresh of 120 instances.
 	l = newWindowLimiter(clk, 120, nil)
 	t1 := clk.Now()
-	_ = l.WaitUnbudgeted(ctx)
+	_, _ = l.WaitUnbudgeted(ctx)
 	for range 120 {
-		_ = l.Wait(ctx)
+		_, _ = l.Wait(ctx)
 	}
 	if d := clk.Now().Sub(t1); d != 0 {
 		t.Fatalf("with one token request, 120 requests took %v, want 0", d)

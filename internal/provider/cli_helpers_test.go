@@ -13,7 +13,6 @@ import (
 
 	"github.com/hashicorp/go-hclog"
 	"github.com/hashicorp/go-plugin"
-	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6/tf6server"
 )
 
@@ -32,7 +31,7 @@ func newCLIWorkdir(t *testing.T, config string) *cliWorkdir {
 	reattach := make(chan *plugin.ReattachConfig, 1)
 	closed := make(chan struct{})
 	go func() {
-		err := tf6server.Serve("registry.terraform.io/aura-terraform/aura", providerserver.NewProtocol6(New("test")()),
+		err := tf6server.Serve("registry.terraform.io/aura-terraform/aura", NewServer("test"),
 			tf6server.WithDebug(ctx, reattach, closed), tf6server.WithLoggingSink(t), tf6server.WithGoPluginLogger(hclog.NewNullLogger()))
 		if err != nil {
 			t.Error(err)

@@ -26,7 +26,10 @@ import (
 
 var _ provider.Provider = (*auraProvider)(nil)
 
-type auraProvider struct{ version string }
+type auraProvider struct {
+	version string
+	waits   *waitWarning // nil without NewServer's warning
+}
 
 // New returns the provider factory for providerserver.
 func New(version string) func() provider.Provider {
@@ -99,8 +102,9 @@ func (p *auraProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp 
 					"directory): up to this many go at once, and only the excess waits for the window, as Aura counts (125 per " +
 					"account; the token request goes without waiting, within the 5 left above the default). A budget above 125 " +
 					"(an emulator without a limit) is this process's alone. Waits poll no more often than their share of it. A 429 " +
-					"from Aura pauses every request of those processes for its Retry-After and halves this budget for the rest " +
-					"of the window, for accounts shared with other machines. Default 120. Environment variable: `AURA_REQUESTS_PER_MINUTE`.",
+					"from Aura (an account shared with other machines) pauses every request of those processes for its Retry-After, " +
+					"after which requests go again as fast as Aura answers them. A wait over 2 s is logged at INFO, and a run " +
+					"whose waits pass 10 s ends with one warning. Default 120. Environment variable: `AURA_REQUESTS_PER_MINUTE`.",
 				Validators: []validator.Int64{int64validator.Between(1, 10000)},
 			},
 			"max_retries": schema.Int64Attribute{
@@ -176,10 +180,14 @@ func (p *auraProvider) Configure(ctx context.Context, req provider.ConfigureRequ
 	clientCfg := aura.Config{
 		BaseURL: values["base_url"], AuthURL: values["auth_url"], ClientID: values["client_id"], ClientSecret: values["client_secret"],
 		RequestsPerMinute: int(cfg.RequestsPerMinute.ValueInt64()), UserAgent: "terraform-provider-aura/" + p.version,
-		Logger: func(ctx context.Context, msg string, fields map[string]any) {
+		Logger: func(ctx context.Context, level aura.LogLevel, msg string, fields map[string]any) {
 			// The client masks the Authorization header itself; this also hides the secret wherever it might appear.
 			ctx = tflog.MaskFieldValuesWithFieldKeys(ctx, "authorization", "client_secret", "password", "access_token")
 			ctx = tflog.MaskAllFieldValuesStrings(ctx, secret)
+			if level == aura.LogInfo {
+				tflog.Info(ctx, msg, fields) // a wait for the rate limit: TF_LOG_PROVIDER=INFO shows it
+				return
+			}
 			tflog.Debug(ctx, msg, fields)
 		},
 	}
@@ -211,6 +219,7 @@ func (p *auraProvider) Configure(ctx context.Context, req provider.ConfigureRequ
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	p.waits.watch(client)
 	data := &providerData{client: client, tenantID: tenantID}
 	resp.ResourceData = data
 	resp.DataSourceData = data

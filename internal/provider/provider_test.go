@@ -13,7 +13,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
@@ -26,7 +25,7 @@ import (
 )
 
 var testAccProtoV6ProviderFactories = map[string]func() (tfprotov6.ProviderServer, error){
-	"aura": providerserver.NewProtocol6WithError(New("test")()),
+	"aura": func() (tfprotov6.ProviderServer, error) { return NewServer("test")(), nil },
 }
 
 // testEmulator is the in-process emulator the acceptance tests run against, unless real credentials are
