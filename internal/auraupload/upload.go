@@ -1,0 +1,181 @@
+package auraupload
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"strings"
+)
+
+// Request is one upload: where, as whom, and what.
+type Request struct {
+	Target   Target
+	Username string
+	Password string
+	File     *File
+}
+
+// Load is an upload Aura took: its loading is awaited with Wait.
+type Load struct {
+	c       *Client
+	target  Target
+	token   string
+	started bool // a loading status was seen (by the look after an unclear upload-complete)
+}
+
+// Upload sends the file in the reference's order (auth, size, initiate, the signed upload, for S3 the parts'
+// status, upload-complete) and returns once Aura took the upload. upload-complete is never sent blindly twice:
+// after an unclear answer (transport error, 5xx, 429) the status route tells whether loading started, and only
+// a look that saw nothing for the time loading has to start allows a new send. When even that leaves it open,
+// the error's Kind is KindUnclear and the Load is returned too: the upload may have been taken.
+func (c *Client) Upload(ctx context.Context, r Request) (*Load, error) {
+	t, f := r.Target, r.File
+	token, err := c.authenticate(ctx, t, r.Username, r.Password)
+	if err != nil {
+		return nil, err
+	}
+	if err := c.checkSize(ctx, t, token, f.FullSize); err != nil {
+		return nil, err
+	}
+	s, err := c.initiate(ctx, t, token, f)
+	if err != nil {
+		return nil, err
+	}
+	aws := strings.EqualFold(s.Provider, "AWS")
+	storage := "GCS"
+	if aws {
+		storage = "S3"
+	}
+	c.info(ctx, "Upload starts", map[string]any{"file": f.Path, "size": f.Size, "full_size": f.FullSize, "storage": storage, "database": t.DBID})
+	p := c.newProgress(ctx, f.Size, storage)
+	complete := map[string]any{"Crc32": f.CRC32}
+	if aws {
+		if err := c.uploadS3(ctx, s, f, p); err != nil {
+			return nil, err
+		}
+		parts, err := c.multipartStatus(ctx, t, token, f.CRC32, s.UploadID)
+		if err != nil {
+			return nil, err
+		}
+		complete = map[string]any{"Parts": parts.Parts, "UploadID": parts.UploadID, "Provider": parts.Provider, "Crc32": f.CRC32}
+	} else {
+		signed := s.SignedURI
+		if signed == "" && len(s.SignedLinks) > 0 {
+			signed = s.SignedLinks[0]
+		}
+		if signed == "" {
+			return nil, &Error{Step: "initiate", Status: http.StatusAccepted, Message: "the answer names no signed URL"}
+		}
+		if err := c.uploadGCS(ctx, signed, f, p); err != nil {
+			return nil, err
+		}
+	}
+	p.at(f.Size)
+	load := &Load{c: c, target: t, token: token}
+	return load, c.complete(ctx, load, complete)
+}
+
+// complete sends upload-complete; see Upload.
+func (c *Client) complete(ctx context.Context, load *Load, body map[string]any) error {
+	h := bearer(load.token)
+	h.Set("Neo4j-Version", c.cfg.Neo4jVersion)
+	for attempt := 1; ; attempt++ {
+		a, err := c.call(ctx, consoleCall{step: "upload-complete", method: http.MethodPost, url: c.route(load.target, "v1", "/upload-complete"), header: h, body: body})
+		if err == nil && a.status == http.StatusOK {
+			c.info(ctx, "Upload complete; Aura loads the file", nil)
+			return nil
+		}
+		if err == nil && !unclear(a.status) {
+			return afterAuth("upload-complete", a)
+		}
+		cause := err
+		if cause == nil {
+			cause = failure("upload-complete", a, KindUnclear)
+		}
+		c.info(ctx, "upload-complete answer unclear; asking the import status instead of sending it again", map[string]any{"error": cause.Error()})
+		taken, lerr := load.look(ctx)
+		switch {
+		case taken:
+			return nil
+		case lerr != nil || attempt >= completeAttempt || ctx.Err() != nil:
+			e := &Error{Step: "upload-complete", Kind: KindUnclear, Err: cause}
+			if lerr != nil {
+				e.Err = errors.Join(cause, lerr)
+			}
+			return e
+		}
+	}
+}
+
+// unclear is an answer after which the server may or may not have taken upload-complete.
+func unclear(status int) bool { return status == http.StatusTooManyRequests || status >= 500 }
+
+// look polls the status for as long as loading has to start after upload-complete: a loading status means
+// upload-complete was taken.
+func (l *Load) look(ctx context.Context) (bool, error) {
+	deadline := l.c.clk.Now().Add(loadStartLimit)
+	for {
+		st, err := l.c.status(ctx, l.target, l.token)
+		if err != nil {
+			return false, err
+		}
+		switch st.Status {
+		case "loading", "updating", "loading failed":
+			l.started = true
+			return true, nil
+		}
+		if l.c.clk.Now().After(deadline) {
+			return false, nil
+		}
+		if err := l.c.clk.Sleep(ctx, pollInterval); err != nil {
+			return false, err
+		}
+	}
+}
+
+// defaultLoadError is the reference's wording when a failed status carries no error.
+var defaultLoadError = errorBody{Message: "an unexpected problem occurred, please contact customer support for assistance", Reason: "UnknownError"}
+
+// Wait polls the import status every 2 s until the database runs again after loading (nil), reports "loading
+// failed" (KindLoadFailed with Aura's Message, Reason and Url), or did not start loading within 90 s
+// (KindLoadNotStarted), as the reference does (1.4). It ends with ctx.
+func (l *Load) Wait(ctx context.Context) error {
+	start := l.c.clk.Now()
+	last := ""
+	for {
+		st, err := l.c.status(ctx, l.target, l.token)
+		if err != nil {
+			return err
+		}
+		if st.Status != last {
+			l.c.info(ctx, "Database status: "+st.Status, map[string]any{"status": st.Status, "database": l.target.DBID})
+			last = st.Status
+		}
+		switch st.Status {
+		case "running":
+			if l.started {
+				return nil
+			}
+		case "loading", "updating":
+			l.started = true
+		case "loading failed":
+			if l.started {
+				body := defaultLoadError
+				if st.Error != nil && st.Error.Message != "" {
+					body = *st.Error
+				}
+				return &Error{Step: "status", Status: http.StatusOK, Kind: KindLoadFailed, Message: body.Message, Reason: body.Reason, URL: body.URL}
+			}
+		default:
+			return &Error{Step: "status", Status: http.StatusOK, Kind: KindUnexpected,
+				Message: "something failed while loading the database; database status: " + st.Status}
+		}
+		if !l.started && l.c.clk.Now().Sub(start) > loadStartLimit {
+			return &Error{Step: "status", Kind: KindLoadNotStarted,
+				Message: "timed out waiting for the database load to start: the database did not enter the loading state within 90 s"}
+		}
+		if err := l.c.clk.Sleep(ctx, pollInterval); err != nil {
+			return err
+		}
+	}
+}
