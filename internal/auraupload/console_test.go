@@ -44,10 +44,10 @@ func TestConsoleFor_overrideKeepsTheDatabaseID(t *testing.T) {
 func TestConsoleFor_refusesAHostItDoesNotKnowNamingTheURL(t *testing.T) {
 	for _, conn := range []string{
 		"neo4j+s://rogue.example.com",
-		"https://rogue.databases.neo4j.io", // not a Bolt scheme
-		"neo4j+s://rogue.env-orch-0001.neo4j.io", // an environment other than production/staging needs a suffix
+		"https://rogue.databases.neo4j.io",        // not a Bolt scheme
+		"neo4j+s://rogue.env-orch-0001.neo4j.io",  // an environment other than production/staging needs a suffix
 		"neo4j+s://myinstance.instances.neo4j.io", // instance-based: the database id is not in the host
-		"neo4j+s://rogue.databases.neo4j-abc.io", // the dev matcher, which the reference enables only by P2C_DEV_MODE
+		"neo4j+s://rogue.databases.neo4j-abc.io",  // the dev matcher, which the reference enables only by P2C_DEV_MODE
 		"",
 		"not a url",
 	} {
