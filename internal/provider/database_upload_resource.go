@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/http"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -352,12 +353,21 @@ func (r *databaseUploadResource) uploadError(ctx context.Context, in *aura.Insta
 		d.AddError("Uploading the backup file failed", err.Error()+". Nothing was loaded.")
 		return
 	}
-	if e.Step == "auth" && (e.Kind == auraupload.KindBadCredentials || e.Kind == auraupload.KindNotAdmin) {
+	// Aura refuses an upload while public traffic is off in the region (at authentication: it checks the
+	// credentials on the instance), and one into a Neo4j 4 instance on Azure with a customer managed key.
+	switch {
+	case e.Reason == "PublicTrafficDisabled" || (e.Step == "auth" && e.Status == http.StatusForbidden && r.blocked(ctx, in)):
+		which := "a network access configuration"
 		if list, lerr := r.data.publicTrafficBlockers(ctx, in, false); lerr == nil && len(list) > 0 {
-			d.AddAttributeError(path.Root("open_public_traffic"), publicTrafficRefusedTitle,
-				publicTrafficRefusal(in.ID, describeNetworks(list))+fmt.Sprintf(" Aura refused the upload at authentication (%v). Nothing was loaded.", err))
-			return
+			which = describeNetworks(list)
 		}
+		d.AddAttributeError(path.Root("open_public_traffic"), publicTrafficRefusedTitle,
+			publicTrafficRefusal(in.ID, which)+fmt.Sprintf(" Aura refused the upload at authentication (%v). Nothing was loaded.", err))
+		return
+	case e.Reason == "UploadNotSupported":
+		d.AddAttributeError(path.Root("instance_id"), importOnlyTitle,
+			fmt.Sprintf("instance_id %s is a Neo4j 4 instance on Azure encrypted with a customer managed key, and Aura does not support upload into it: load the data with Aura's Import service instead. (%v)", in.ID, err))
+		return
 	}
 	switch e.Kind {
 	case auraupload.KindBadCredentials:
@@ -397,6 +407,12 @@ func (r *databaseUploadResource) uploadError(ctx context.Context, in *aura.Insta
 		}
 		d.AddError("Uploading the backup file failed", err.Error()+". Nothing was loaded.")
 	}
+}
+
+// blocked tells whether a network access configuration turns public traffic off for the instance's region.
+func (r *databaseUploadResource) blocked(ctx context.Context, in *aura.Instance) bool {
+	list, err := r.data.publicTrafficBlockers(ctx, in, false)
+	return err == nil && len(list) > 0
 }
 
 // gib words a size in GiB, as Aura words storage.
