@@ -20,6 +20,7 @@ const (
 	KindLoadFailed                 // the status reported "loading failed"
 	KindLoadNotStarted             // loading did not start within loadStartLimit
 	KindUnclear                    // upload-complete may or may not have been taken, and the status did not tell
+	KindNotTaken                   // upload-complete was unclear each time, and the status showed it was not taken
 )
 
 // Error is a failed step. Message, Reason and URL are Aura's error body when it sent one. It never holds the

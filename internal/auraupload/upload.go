@@ -3,8 +3,10 @@ package auraupload
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
 	"strings"
+	"time"
 )
 
 // Request is one upload: where, as whom, and what.
@@ -89,31 +91,50 @@ func (c *Client) complete(ctx context.Context, load *Load, body map[string]any) 
 			return afterAuth("upload-complete", a)
 		}
 		cause := err
-		if cause == nil {
+		window := loadStartLimit
+		if err == nil {
 			cause = failure("upload-complete", a, KindUnclear)
+			if !gateway(a.status) {
+				window = answeredLook
+			}
 		}
-		c.info(ctx, "upload-complete answer unclear; asking the import status instead of sending it again", map[string]any{"error": cause.Error()})
-		taken, lerr := load.look(ctx)
+		c.info(ctx, "upload-complete answer unclear; asking the import status instead of sending it again",
+			map[string]any{"error": cause.Error(), "look_seconds": window.Seconds()})
+		// The caller's deadline may be what cut the answer off: the look has a context of its own, so that it
+		// always ends in an answer.
+		lookCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), window+lookSlack)
+		taken, lerr := load.look(lookCtx, window)
+		cancel()
 		switch {
 		case taken:
 			return nil
-		case lerr != nil || attempt >= completeAttempt || ctx.Err() != nil:
-			e := &Error{Step: "upload-complete", Kind: KindUnclear, Err: cause}
-			if lerr != nil {
-				e.Err = errors.Join(cause, lerr)
-			}
-			return e
+		case lerr != nil:
+			return &Error{Step: "upload-complete", Kind: KindUnclear, Err: errors.Join(cause, lerr)}
+		case attempt >= completeAttempt || ctx.Err() != nil:
+			return &Error{Step: "upload-complete", Kind: KindNotTaken, Err: cause,
+				Message: fmt.Sprintf("Aura did not take the end of the upload: its import status showed no loading for %s after each of %d sends", window, attempt)}
 		}
 	}
 }
 
+// answeredLook is how long the status is watched after upload-complete was answered with a 429 or a 5xx other
+// than a gateway's: the server is done with the request, and a load it took shows at once. After a transport
+// error or a gateway's 502/504 the backend may still take it: then the look lasts loadStartLimit.
+const answeredLook = 2 * pollInterval
+
+// lookSlack bounds the look's own requests beyond its window.
+const lookSlack = 60 * time.Second
+
 // unclear is an answer after which the server may or may not have taken upload-complete.
 func unclear(status int) bool { return status == http.StatusTooManyRequests || status >= 500 }
 
-// look polls the status for as long as loading has to start after upload-complete: a loading status means
-// upload-complete was taken.
-func (l *Load) look(ctx context.Context) (bool, error) {
-	deadline := l.c.clk.Now().Add(loadStartLimit)
+func gateway(status int) bool {
+	return status == http.StatusBadGateway || status == http.StatusGatewayTimeout
+}
+
+// look polls the status for window: a loading status means upload-complete was taken.
+func (l *Load) look(ctx context.Context, window time.Duration) (bool, error) {
+	deadline := l.c.clk.Now().Add(window)
 	for {
 		st, err := l.c.status(ctx, l.target, l.token)
 		if err != nil {
@@ -124,7 +145,7 @@ func (l *Load) look(ctx context.Context) (bool, error) {
 			l.started = true
 			return true, nil
 		}
-		if l.c.clk.Now().After(deadline) {
+		if !l.c.clk.Now().Before(deadline) {
 			return false, nil
 		}
 		if err := l.c.clk.Sleep(ctx, pollInterval); err != nil {

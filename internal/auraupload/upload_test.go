@@ -15,6 +15,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/aura-terraform/terraform-provider-aura/internal/fakeclock"
 )
@@ -46,6 +47,8 @@ type fakeAura struct {
 	cut           bool
 	partFails     map[int]int // part number -> 503s left
 	completeFault func(n int) (status int, take bool)
+	onComplete    func(n int)
+	statusStatus  int // the status route answers this instead
 }
 
 func newFakeAura(t *testing.T, provider string) *fakeAura {
@@ -165,6 +168,9 @@ func (f *fakeAura) serve(w http.ResponseWriter, r *http.Request) {
 		n := f.calls[route]
 		f.mu.Unlock()
 		status, take := 200, true
+		if f.onComplete != nil {
+			f.onComplete(n)
+		}
 		if f.completeFault != nil {
 			status, take = f.completeFault(n)
 		}
@@ -172,6 +178,8 @@ func (f *fakeAura) serve(w http.ResponseWriter, r *http.Request) {
 			f.take(body.Crc32, body.Parts)
 		}
 		f.reply(w, status, nil)
+	case p == prefix+"/status" && f.statusStatus != 0:
+		f.reply(w, f.statusStatus, nil)
 	case p == prefix+"/status":
 		f.mu.Lock()
 		st := map[string]any{"Status": f.status}
@@ -406,32 +414,55 @@ func TestUpload_unclearCompleteThatWasTakenLoadsOnce(t *testing.T) {
 }
 
 func TestUpload_unclearCompleteNotTakenIsSentAgainAfterTheLook(t *testing.T) {
-	r := newRun(t, "AWS", 1<<20)
-	r.f.completeFault = func(n int) (int, bool) {
-		if n == 1 {
-			return 503, false
+	// An answered 503: the server is done with the request, a short look settles it. A gateway's 502: the
+	// backend may still take it, so the look lasts the 90 s loading has to start.
+	for status, look := range map[int]time.Duration{503: answeredLook, 502: loadStartLimit} {
+		r := newRun(t, "AWS", 1<<20)
+		r.f.completeFault = func(n int) (int, bool) {
+			if n == 1 {
+				return status, false
+			}
+			return 200, true
 		}
-		return 200, true
-	}
-	start := r.clock.Now()
-	if err := r.upload(testPassword); err != nil {
-		t.Fatal(err)
-	}
-	if r.f.loads != 1 || r.f.count("/import/upload-complete") != 2 {
-		t.Fatalf("loads %d, upload-complete sent %d times", r.f.loads, r.f.count("/import/upload-complete"))
-	}
-	if r.clock.Now().Sub(start) < loadStartLimit {
-		t.Errorf("sent again after %v, before loading had its 90 s to start", r.clock.Now().Sub(start))
+		var first, again time.Time
+		r.f.onComplete = func(n int) {
+			if n == 1 {
+				first = r.clock.Now()
+			} else {
+				again = r.clock.Now()
+			}
+		}
+		if err := r.upload(testPassword); err != nil {
+			t.Fatal(err)
+		}
+		if r.f.loads != 1 || r.f.count("/import/upload-complete") != 2 {
+			t.Fatalf("%d: loads %d, upload-complete sent %d times", status, r.f.loads, r.f.count("/import/upload-complete"))
+		}
+		if waited := again.Sub(first); waited < look || waited > look+pollInterval {
+			t.Errorf("%d: sent again after %v, want after a look of %v", status, waited, look)
+		}
 	}
 }
 
-func TestUpload_unclearCompleteThatStaysUnclearIsNotAnswered(t *testing.T) {
+func TestUpload_completeNeverTakenFailsAfterFourSends(t *testing.T) {
 	r := newRun(t, "GCP", 1<<10)
 	r.f.completeFault = func(int) (int, bool) { return 500, false }
 	err := r.upload(testPassword)
 	var e *Error
-	if !errors.As(err, &e) || e.Kind != KindUnclear || r.f.count("/import/upload-complete") != completeAttempt || r.f.loads != 0 {
+	if !errors.As(err, &e) || e.Kind != KindNotTaken || r.f.count("/import/upload-complete") != completeAttempt || r.f.loads != 0 {
 		t.Fatalf("err %v, upload-complete sent %d times, loads %d", err, r.f.count("/import/upload-complete"), r.f.loads)
+	}
+}
+
+func TestUpload_completeStaysUnclearWhenTheStatusCannotBeRead(t *testing.T) {
+	r := newRun(t, "GCP", 1<<10)
+	r.f.completeFault = func(int) (int, bool) { return 503, false }
+	r.f.statusStatus = 400
+	c := New(Config{Clock: r.clock})
+	load, err := c.Upload(context.Background(), Request{Target: Target{BaseURL: r.f.srv.URL, DBID: "db1"}, Username: "neo4j", Password: testPassword, File: r.file})
+	var e *Error
+	if !errors.As(err, &e) || e.Kind != KindUnclear || load == nil || r.f.count("/import/upload-complete") != 1 {
+		t.Fatalf("err %v, load %v, upload-complete sent %d times", err, load, r.f.count("/import/upload-complete"))
 	}
 }
 

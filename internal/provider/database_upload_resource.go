@@ -153,12 +153,6 @@ func (r *databaseUploadResource) ModifyPlan(ctx context.Context, req resource.Mo
 		}
 		return
 	}
-	var password types.String
-	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("password_wo"), &password)...)
-	if password.IsNull() {
-		resp.Diagnostics.AddAttributeError(path.Root("password_wo"), "Missing password_wo", missingPassword)
-		return
-	}
 	in, err, ok := r.data.targetAtPlan(ctx, plan.InstanceID, "instance_id", "upload", true, &resp.Diagnostics)
 	if !ok {
 		return
@@ -178,6 +172,13 @@ func (r *databaseUploadResource) ModifyPlan(ctx context.Context, req resource.Mo
 			resp.Diagnostics.AddAttributeError(path.Root("instance_id"), noConsoleTitle, noConsole(in.ID, err))
 			return
 		}
+	}
+	// Checked after the target and the file, whose refusals say more.
+	var password types.String
+	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("password_wo"), &password)...)
+	if password.IsNull() {
+		resp.Diagnostics.AddAttributeError(path.Root("password_wo"), "Missing password_wo", missingPassword)
+		return
 	}
 	// The file announced is the file uploaded: the apply refuses one that changed since (unknown: not yet written).
 	resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("source_sha256"), sum)...)
