@@ -31,7 +31,7 @@ type windowScene struct {
 	instances []string
 	passwords []string // of the instances, as create returned them
 	file      string   // a .backup of dataset X
-	x         string // sha256 of dataset X
+	x         string   // sha256 of dataset X
 }
 
 const windowConfigRoute = "/v1/tenants/{tenantId}/network-access-configurations/{configId}"
