@@ -40,6 +40,8 @@ func run(args []string) error {
 	fs.StringVar(&cfg.ClientSecret, "client-secret", env("CLIENT_SECRET", ""), "seeded client secret (generated when empty)")
 	fs.BoolVar(&cfg.NoExtensions, "no-extensions", envBool("NO_EXTENSIONS"), "serve the public API v1 only: extension paths answer a bare 404")
 	fs.BoolVar(&cfg.SmallCatalogue, "small-catalogue", envBool("SMALL_CATALOGUE"), "seed two regions per cloud instead of every region Aura offers")
+	fs.StringVar(&cfg.StorageDir, "storage-dir", env("STORAGE_DIR", ""), "directory for uploaded files (default: beside --state-file, else a temporary one)")
+	fs.Int64Var(&cfg.UploadPartSize, "upload-part-size", int64(envInt("UPLOAD_PART_SIZE", 0)), "S3 part size in bytes that initiate aims at (default 32 MiB)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}

@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"os"
 	"strings"
 	"sync"
 	"time"
@@ -37,6 +38,11 @@ type Config struct {
 	OnRequest func(method, route string, status int, at time.Time)
 	// RecordSecrets keeps every token and password issued, for tests that prove none leaks (IssuedSecrets).
 	RecordSecrets bool
+	// StorageDir holds uploaded objects (the console's signed storage); empty: beside StateFile, or a
+	// temporary directory removed at Close.
+	StorageDir string
+	// UploadPartSize is the S3 part size initiate aims at (TotalParts = ceil(DumpSize / UploadPartSize)); 0: 32 MiB.
+	UploadPartSize int64
 }
 
 // DefaultConfig is what the binary uses when no flag is given.
@@ -66,6 +72,11 @@ type Emulator struct {
 	caPEM     []byte
 	saved     []byte   // the state file's content as last written
 	issued    []string // tokens and passwords, with Config.RecordSecrets
+
+	storageOnce sync.Once
+	storageDir  string // uploaded objects (storagePath)
+	tempStorage bool   // storageDir is ours to remove at Close
+	objects     objectLocks
 }
 
 // New builds an emulator, loading cfg.StateFile when it exists. It does not listen yet.
@@ -75,6 +86,9 @@ func New(cfg Config) (*Emulator, error) {
 	}
 	if cfg.TokenTTL <= 0 {
 		cfg.TokenTTL = time.Hour
+	}
+	if cfg.UploadPartSize < 0 {
+		return nil, errors.New("upload part size must not be negative")
 	}
 	if cfg.ClientID == "" {
 		cfg.ClientID = randomHex(16)
@@ -123,6 +137,7 @@ func (e *Emulator) Start() error {
 
 // Close stops serving at once.
 func (e *Emulator) Close() error {
+	defer e.removeTempStorage()
 	if e.server == nil {
 		return nil
 	}
@@ -131,10 +146,18 @@ func (e *Emulator) Close() error {
 
 // Shutdown stops serving after in-flight requests end.
 func (e *Emulator) Shutdown(ctx context.Context) error {
+	defer e.removeTempStorage()
 	if e.server == nil {
 		return nil
 	}
 	return e.server.Shutdown(ctx)
+}
+
+func (e *Emulator) removeTempStorage() {
+	e.storageOnce.Do(func() {}) // none made after Close
+	if e.tempStorage {
+		_ = os.RemoveAll(e.storageDir)
+	}
 }
 
 // BaseURL is where the API is served, e.g. http://127.0.0.1:41234.
@@ -157,7 +180,7 @@ func (e *Emulator) CACertificate() []byte { return e.caPEM }
 func (e *Emulator) ReadyLine() map[string]string {
 	return map[string]string{
 		"base_url": e.BaseURL(), "auth_url": e.AuthURL(), "client_id": e.cfg.ClientID,
-		"client_secret": e.cfg.ClientSecret, "tenant_id": e.tenant,
+		"client_secret": e.cfg.ClientSecret, "tenant_id": e.tenant, "console_url": e.ConsoleURL(),
 	}
 }
 

@@ -121,9 +121,11 @@ func (e *Emulator) handleCreateInstance(w http.ResponseWriter, r *http.Request) 
 		in.NextSchedule, in.FirstSnapshotDue = next, true
 	}
 	e.st.Instances[in.ID] = in
+	password := e.record(randomPassword())
+	in.Users = map[string]*dbUser{"neo4j": newDBUser(password, true)}
 	writeData(w, 202, createInstanceResponse{
 		ID: in.ID, Name: in.Name, TenantID: in.TenantID, CloudProvider: in.CloudProvider, Region: in.Region,
-		Type: in.Type, ConnectionURL: connectionURL(in), Username: "neo4j", Password: e.record(randomPassword()),
+		Type: in.Type, ConnectionURL: connectionURL(in), Username: "neo4j", Password: password,
 	})
 }
 

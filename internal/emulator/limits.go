@@ -67,6 +67,10 @@ type fault struct {
 	After      int      `json:"after"`
 	Drop       bool     `json:"drop"`
 	Apply      bool     `json:"apply"`
+	// CutAfter cuts the request's body after this many bytes and drops the connection (a PUT cut mid-body).
+	CutAfter *int64 `json:"cut_after"`
+	// ExpireToken ends the request's bearer token before the request is handled.
+	ExpireToken bool `json:"expire_token"`
 
 	re *regexp.Regexp
 }
@@ -114,6 +118,7 @@ type statistics struct {
 	mu      sync.Mutex
 	counts  map[statKey]int
 	limited int
+	stored  int64 // bytes the signed storage received, cut requests included
 }
 
 type statKey struct {
@@ -128,6 +133,12 @@ func (s *statistics) record(method, route string, status int) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.counts[statKey{method, route, status}]++
+}
+
+func (s *statistics) storageBytes(n int64) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.stored += n
 }
 
 func (s *statistics) rateLimited() {
@@ -147,12 +158,14 @@ type statsView struct {
 	Requests    []statRow `json:"requests"`
 	Total       int       `json:"total"`
 	RateLimited int       `json:"rate_limited"`
+	// StorageBytes is what the signed storage routes received, so a test can bound what a resume re-sent.
+	StorageBytes int64 `json:"storage_bytes_received"`
 }
 
 func (s *statistics) snapshot() statsView {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	v := statsView{Requests: []statRow{}, RateLimited: s.limited}
+	v := statsView{Requests: []statRow{}, RateLimited: s.limited, StorageBytes: s.stored}
 	for k, n := range s.counts {
 		v.Requests = append(v.Requests, statRow{k.Method, k.Route, k.Status, n})
 		v.Total += n
@@ -174,7 +187,7 @@ func (s *statistics) reset() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.counts = map[statKey]int{}
-	s.limited = 0
+	s.limited, s.stored = 0, 0
 }
 
 func (e *Emulator) handleAddFault(w http.ResponseWriter, r *http.Request) {
@@ -193,14 +206,17 @@ func (e *Emulator) handleAddFault(w http.ResponseWriter, r *http.Request) {
 		f.Count = 1
 	}
 	switch {
-	case f.Count < 0 || f.After < 0 || (f.RetryAfter != nil && *f.RetryAfter < 0):
-		writeError(w, errorf(400, "invalid-value", "count", "count, after and retry_after must not be negative."))
+	case f.Count < 0 || f.After < 0 || (f.RetryAfter != nil && *f.RetryAfter < 0) || (f.CutAfter != nil && *f.CutAfter < 0):
+		writeError(w, errorf(400, "invalid-value", "count", "count, after, retry_after and cut_after must not be negative."))
 		return
 	case f.Status != 0 && (f.Status < 100 || f.Status > 599):
 		writeError(w, errorf(400, "invalid-value", "status", "status must be an HTTP status code."))
 		return
-	case f.Status == 0 && !f.Drop && f.Delay.Duration == 0:
-		writeError(w, errorf(400, "invalid-value", "status", "A fault needs a status, a delay or drop."))
+	case f.Status == 0 && !f.Drop && f.Delay.Duration == 0 && f.CutAfter == nil && !f.ExpireToken:
+		writeError(w, errorf(400, "invalid-value", "status", "A fault needs a status, a delay, drop, cut_after or expire_token."))
+		return
+	case f.CutAfter != nil && (f.Status != 0 || f.Drop):
+		writeError(w, errorf(400, "invalid-value", "cut_after", "cut_after goes without status and drop."))
 		return
 	case f.Apply && !f.Drop:
 		writeError(w, errorf(400, "invalid-value", "apply", "apply goes with drop."))

@@ -15,6 +15,9 @@ type state struct {
 	Networks    map[string]*networkAccess `json:"network_access_configurations"`
 	Tokens      map[string]time.Time      `json:"tokens"` // token -> real-time expiry
 	Exports     map[string]*export        `json:"exports"`
+	// The console's import protocol (console.go, storage.go): tokens and uploads, metadata only.
+	ConsoleTokens map[string]*consoleToken `json:"console_tokens"`
+	Uploads       map[string]*upload       `json:"uploads"`
 }
 
 type tenant struct {
@@ -58,6 +61,10 @@ type instance struct {
 	GDS           *bool     `json:"graph_analytics_plugin,omitempty"`
 
 	Data json.RawMessage `json:"data"`
+
+	// Users are the database's users, for the console's import routes; LoadError is why the last load failed.
+	Users     map[string]*dbUser `json:"users,omitempty"`
+	LoadError *loadError         `json:"load_error,omitempty"`
 
 	// The transition in progress: Status lasts until Until, then becomes Next, and PendingData (when set)
 	// replaces Data.

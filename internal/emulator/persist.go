@@ -73,6 +73,12 @@ func (s *state) fill() {
 	if s.Exports == nil {
 		s.Exports = map[string]*export{}
 	}
+	if s.ConsoleTokens == nil {
+		s.ConsoleTokens = map[string]*consoleToken{}
+	}
+	if s.Uploads == nil {
+		s.Uploads = map[string]*upload{}
+	}
 }
 
 // persist writes the state file when the state changed since the last write. Callers hold e.mu.

@@ -16,6 +16,11 @@ type route struct {
 	extension bool // part C: a bare 404 under --no-extensions
 	noAuth    bool // the token endpoint and signed download URLs
 	noLimit   bool // signed download URLs are served by storage, not the rate-limited API
+	// family says whose host a route stands for, and so the shape of its errors: "" the API, "console" the
+	// console's import routes (PascalCase JSON), "storage" the signed storage (XML).
+	family string
+	// selfLocked handlers take e.mu themselves, so that a body can stream without holding it.
+	selfLocked bool
 }
 
 // routes registers every API and control pattern. A handler runs with e.mu held and the clock ticked.
@@ -54,6 +59,21 @@ func (e *Emulator) routes() {
 	api("PATCH /v1/tenants/{tenantId}/network-access-configurations/{configId}", ext, e.handlePatchNetwork)
 	api("DELETE /v1/tenants/{tenantId}/network-access-configurations/{configId}", ext, e.handleDeleteNetwork)
 
+	// The console's import protocol and the storage its signed URLs point to (api/README.md C.3): real Aura
+	// behaviour, so served under --no-extensions too; not counted by the API's rate limit.
+	console := route{noAuth: true, noLimit: true, family: "console"}
+	storage := route{noAuth: true, noLimit: true, family: "storage", selfLocked: true}
+	const db = consolePrefix + "/v1/databases/{dbid}/import"
+	api("POST "+db+"/auth", console, e.handleImportAuth)
+	api("POST "+db+"/size", console, e.handleImportSize)
+	api("POST "+consolePrefix+"/v2/databases/{dbid}/import", console, e.handleInitiate)
+	api("POST "+db+"/multipart-upload-status", console, e.handleMultipartStatus)
+	api("POST "+db+"/upload-complete", console, e.handleUploadComplete)
+	api("GET "+db+"/status", console, e.handleImportStatus)
+	api("POST /storage/gcs/{object}", storage, e.handleGCSStart)
+	api("PUT /storage/gcs/{object}", storage, e.handleGCSPut)
+	api("PUT /storage/s3/{object}/{part}", storage, e.handleS3Part)
+
 	e.control = http.NewServeMux()
 	e.control.HandleFunc("GET /_emulator/clock", e.handleGetClock)
 	e.control.HandleFunc("POST /_emulator/clock/advance", e.handleAdvanceClock)
@@ -61,6 +81,7 @@ func (e *Emulator) routes() {
 	e.control.HandleFunc("PUT /_emulator/instances/{id}/data", e.handlePutData)
 	e.control.HandleFunc("PATCH /_emulator/instances/{id}", e.handleDriftInstance)
 	e.control.HandleFunc("DELETE /_emulator/instances/{id}", e.handleDriftDelete)
+	e.control.HandleFunc("PUT /_emulator/instances/{id}/users/{username}", e.handlePutUser)
 	e.control.HandleFunc("PATCH /_emulator/network-access-configurations/{id}", e.handleDriftNetwork)
 	e.control.HandleFunc("PATCH /_emulator/tenants/{id}", e.handleDriftTenant)
 	e.control.HandleFunc("POST /_emulator/faults", e.handleAddFault)
@@ -161,11 +182,23 @@ func (e *Emulator) serveAPI(w http.ResponseWriter, r *http.Request) {
 	if f != nil && f.Delay.Duration > 0 && !sleepCtx(r.Context(), f.Delay.Duration) {
 		return
 	}
+	if f != nil && f.ExpireToken {
+		e.expireBearer(r)
+	}
 	if f != nil && f.Status != 0 && !f.Drop {
 		if f.RetryAfter != nil {
 			rec.Header().Set("Retry-After", fmt.Sprint(*f.RetryAfter))
 		}
-		writeError(rec, errorf(f.Status, injectedReason(f.Status), "", "Injected fault: status %d.", f.Status))
+		writeFault(rec, info.family, f.Status)
+		return
+	}
+	if f != nil && f.CutAfter != nil && pattern != "" {
+		// The body stops after cut_after bytes as if the client's connection broke; what the handler kept of it
+		// stays, and the client gets no answer.
+		r.Body = &cutBody{ReadCloser: r.Body, left: *f.CutAfter}
+		e.handle(httptest.NewRecorder(), r, info)
+		record()
+		dropConnection(w)
 		return
 	}
 	if f != nil && f.Drop && !f.Apply {
@@ -193,6 +226,10 @@ func (e *Emulator) serveAPI(w http.ResponseWriter, r *http.Request) {
 }
 
 func (e *Emulator) handle(w http.ResponseWriter, r *http.Request, info route) {
+	if info.selfLocked {
+		e.mux.ServeHTTP(w, r)
+		return
+	}
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	e.tick()
@@ -203,6 +240,33 @@ func (e *Emulator) handle(w http.ResponseWriter, r *http.Request, info route) {
 		}
 	}
 	e.mux.ServeHTTP(w, r)
+	e.persist()
+}
+
+// writeFault answers an injected status in the shape of the route's host.
+func writeFault(w http.ResponseWriter, family string, status int) {
+	switch family {
+	case "console":
+		writeConsoleError(w, consoleErrorf(status, "InjectedFault", "Injected fault: status %d.", status))
+	case "storage":
+		writeStorageError(w, &storageError{status, "InjectedFault", fmt.Sprintf("Injected fault: status %d.", status), ""})
+	default:
+		writeError(w, errorf(status, injectedReason(status), "", "Injected fault: status %d.", status))
+	}
+}
+
+// expireBearer ends the request's bearer token (the API's or the console's) now: the fault `expire_token`.
+func (e *Emulator) expireBearer(r *http.Request) {
+	_, token, _ := strings.Cut(r.Header.Get("Authorization"), " ")
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	past := time.Now().Add(-time.Second)
+	if _, ok := e.st.Tokens[token]; ok {
+		e.st.Tokens[token] = past
+	}
+	if t, ok := e.st.ConsoleTokens[token]; ok {
+		t.Expires = past
+	}
 	e.persist()
 }
 

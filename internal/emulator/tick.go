@@ -106,6 +106,7 @@ func (e *Emulator) firstSnapshot(in *instance, at time.Time) *snapshot {
 
 func (e *Emulator) removeInstance(id string) {
 	delete(e.st.Instances, id)
+	e.dropUploads(id)
 	for sid, s := range e.st.Snapshots {
 		if s.InstanceID == id {
 			delete(e.st.Snapshots, sid)
