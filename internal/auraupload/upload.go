@@ -22,7 +22,8 @@ type Load struct {
 	c       *Client
 	target  Target
 	token   string
-	started bool // a loading status was seen (by the look after an unclear upload-complete)
+	started bool   // a loading status was seen (right after upload-complete, or by the look after an unclear one)
+	seen    string // the last status logged
 }
 
 // Upload sends the file in the reference's order (auth, size, initiate, the signed upload, for S3 the parts'
@@ -85,6 +86,7 @@ func (c *Client) complete(ctx context.Context, load *Load, body map[string]any) 
 		a, err := c.call(ctx, consoleCall{step: "upload-complete", method: http.MethodPost, url: c.route(load.target, "v1", "/upload-complete"), header: h, body: body})
 		if err == nil && a.status == http.StatusOK {
 			c.info(ctx, "Upload complete; Aura loads the file", nil)
+			load.observe(ctx)
 			return nil
 		}
 		if err == nil && !unclear(a.status) {
@@ -154,6 +156,17 @@ func (l *Load) look(ctx context.Context, window time.Duration) (bool, error) {
 	}
 }
 
+// observe reads the status once, right after upload-complete was taken: a load seen now counts as started even
+// if it is over before Wait's first poll (the caller may do other work in between, such as closing public
+// traffic), which would otherwise look like a load that never started. An error is left to Wait.
+func (l *Load) observe(ctx context.Context) {
+	if st, err := l.c.status(ctx, l.target, l.token); err == nil && (st.Status == "loading" || st.Status == "updating") {
+		l.started = true
+		l.c.info(ctx, "Database status: "+st.Status, map[string]any{"status": st.Status, "database": l.target.DBID})
+		l.seen = st.Status
+	}
+}
+
 // defaultLoadError is the reference's wording when a failed status carries no error.
 var defaultLoadError = errorBody{Message: "an unexpected problem occurred, please contact customer support for assistance", Reason: "UnknownError"}
 
@@ -162,15 +175,14 @@ var defaultLoadError = errorBody{Message: "an unexpected problem occurred, pleas
 // (KindLoadNotStarted), as the reference does (1.4). It ends with ctx.
 func (l *Load) Wait(ctx context.Context) error {
 	start := l.c.clk.Now()
-	last := ""
 	for {
 		st, err := l.c.status(ctx, l.target, l.token)
 		if err != nil {
 			return err
 		}
-		if st.Status != last {
+		if st.Status != l.seen {
 			l.c.info(ctx, "Database status: "+st.Status, map[string]any{"status": st.Status, "database": l.target.DBID})
-			last = st.Status
+			l.seen = st.Status
 		}
 		switch st.Status {
 		case "running":

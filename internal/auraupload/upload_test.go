@@ -48,6 +48,7 @@ type fakeAura struct {
 	partFails     map[int]int // part number -> 503s left
 	completeFault func(n int) (status int, take bool)
 	onComplete    func(n int)
+	loadingPolls  int // status polls that see "loading" (default 1)
 	statusStatus  int // the status route answers this instead
 }
 
@@ -187,7 +188,7 @@ func (f *fakeAura) serve(w http.ResponseWriter, r *http.Request) {
 			st["Error"] = f.loadError
 		}
 		if f.status == "loading" {
-			if f.polls++; f.polls >= 2 {
+			if f.polls++; f.polls >= max(f.loadingPolls, 1) {
 				f.status = "running"
 				if f.loadError != nil {
 					f.status = "loading failed"
@@ -368,6 +369,22 @@ func TestUpload_gcsResumesAfterACutAtHalf(t *testing.T) {
 	}
 	if r.f.count("/gcs/session") != 3 { // the cut PUT, the offset query, the resumed PUT
 		t.Errorf("%d requests to the session, want 3", r.f.count("/gcs/session"))
+	}
+}
+
+// A load that is over before Wait's first poll (the caller closed public traffic in between) was seen starting
+// right after upload-complete, so Wait does not take the "running" for a load that never started.
+func TestUpload_aLoadOverBeforeTheWaitIsSeen(t *testing.T) {
+	r := newRun(t, "GCP", 1<<10)
+	r.f.loadingPolls = 1
+	c := New(Config{Clock: r.clock})
+	load, err := c.Upload(context.Background(), Request{Target: Target{BaseURL: r.f.srv.URL, DBID: "db1"}, Username: "neo4j", Password: testPassword, File: r.file})
+	if err != nil {
+		t.Fatal(err)
+	}
+	start := r.clock.Now()
+	if err := load.Wait(context.Background()); err != nil || r.clock.Now().Sub(start) != 0 {
+		t.Fatalf("Wait: %v after %v", err, r.clock.Now().Sub(start))
 	}
 }
 

@@ -52,6 +52,7 @@ func TestMain(m *testing.M) {
 		for k, v := range map[string]string{
 			"AURA_BASE_URL": e.BaseURL(), "AURA_CLIENT_ID": e.ClientID(), "AURA_CLIENT_SECRET": e.ClientSecret(),
 			"AURA_TENANT_ID": e.TenantID(), "AURA_POLL_INTERVAL": "50ms", "AURA_REQUESTS_PER_MINUTE": "100000",
+			"AURA_CONSOLE_URL": e.ConsoleURL(),
 		} {
 			_ = os.Setenv(k, v)
 		}
