@@ -144,7 +144,8 @@ resource "aura_database_upload" "u%d" {
 
 // Into a GCP instance (GCS resumable upload) and an AWS instance (S3 multipart), on a server without the
 // project's extensions: both load the file, once each. Neither password is in the state file, in a plan's JSON
-// or in the state's JSON (the secrets audit searches the TRACE logs for them).
+// or in the state's JSON (the secrets audit searches the TRACE logs for them). A new password_wo_version
+// uploads nothing.
 func TestAccDatabaseUpload_loadsIntoGCPAndAWSWithoutThePasswordInStateOrPlan(t *testing.T) {
 	needsEmulator(t)
 	s := newUploadScene(t, func(c *emulator.Config) { c.NoExtensions = true }, "gcp", "aws")
@@ -162,6 +163,15 @@ func TestAccDatabaseUpload_loadsIntoGCPAndAWSWithoutThePasswordInStateOrPlan(t *
 	t.Logf("upload-complete by status %v, GCS PUTs %v, S3 part PUTs %v", complete, gcs, s3)
 	if complete[200] != 2 || len(complete) != 1 || gcs[200] != 1 || s3[200] < 1 || len(s3) != 1 {
 		t.Fatalf("upload-complete by status %v, GCS PUTs %v, S3 part PUTs %v; want 2 completes, one GCS PUT, S3 parts, all answered 2xx", complete, gcs, s3)
+	}
+	// A new password_wo_version is recorded in place and uploads nothing, as every input of an act.
+	w.write(s.config(s.upload(0, s.file, "password_wo_version = 2") + s.upload(1, s.file, "")))
+	contains(t, "plan of a new password version", w.must("plan"), []string{"aura_database_upload.u0 will be updated in-place",
+		"This change by itself runs no upload", "password_wo_version changed"}, "must be replaced")
+	slowControl(t, s.e, "DELETE", "/_emulator/stats", nil, nil)
+	w.must("apply")
+	if c := s.requests("POST", uploadCompleteRoute); len(c) != 0 {
+		t.Fatalf("a new password_wo_version uploaded: upload-complete %v", c)
 	}
 	// A plan that runs both again, and its JSON.
 	w.write(s.config(s.upload(0, s.file, `triggers = { run = "2" }`) + s.upload(1, s.file, `triggers = { run = "2" }`)))
