@@ -64,6 +64,11 @@ func New(cfg Config) *Client {
 	if c.http == nil {
 		c.http = cleanhttp.DefaultPooledClient()
 	}
+	// A 301 is Aura's word that this client is no longer accepted (the reference's 1.8): it is an answer, never
+	// followed (Go would follow it as a GET, and a signed URL's redirect is not ours to follow either).
+	hc := *c.http
+	hc.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+	c.http = &hc
 	if c.clk == nil {
 		c.clk = realClock{}
 	}

@@ -86,6 +86,10 @@ func (f *fakeAura) serve(w http.ResponseWriter, r *http.Request) {
 	bearerOK := r.Header.Get("Authorization") == "Bearer tok"
 	switch {
 	case p == prefix+"/auth":
+		if f.authStatus == 301 {
+			http.Redirect(w, r, "/moved", 301)
+			return
+		}
 		if f.authStatus != 0 {
 			f.reply(w, f.authStatus, errorBody{Message: "refused"})
 			return

@@ -287,7 +287,8 @@ func TestAccDatabaseUpload_openPublicTrafficClosedWhenTheUploadFails(t *testing.
 	w.write(s.network() + s.upload(0, corrupt, "open_public_traffic = true"))
 	s.resetStats()
 	out = w.must("apply")
-	contains(t, "apply of a corrupt file", out, []string{"Aura failed to load the uploaded file", "loading failed", "InvalidDumpFile"})
+	contains(t, "apply of a corrupt file", out, []string{"Aura failed to load the uploaded file", "loading failed", "InvalidDumpFile",
+		"See: https://neo4j.com/docs/aura/managing-instances/backup-restore-export/", "change triggers to upload again"})
 	s.expectRequests("apply of a corrupt file", 2, 1)
 	s.expectClosed("after the corrupt file")
 	planEmpty(t, w, "after the corrupt file")
