@@ -136,7 +136,8 @@ func gateway(status int) bool {
 
 // look polls the status for window: a loading status means upload-complete was taken.
 func (l *Load) look(ctx context.Context, window time.Duration) (bool, error) {
-	deadline := l.c.clk.Now().Add(window)
+	start := l.c.clk.Now()
+	deadline := start.Add(window)
 	for {
 		st, err := l.c.status(ctx, l.target, l.token)
 		if err != nil {
@@ -147,14 +148,27 @@ func (l *Load) look(ctx context.Context, window time.Duration) (bool, error) {
 			l.started = true
 			return true, nil
 		}
-		if !l.c.clk.Now().Before(deadline) {
+		now := l.c.clk.Now()
+		if !now.Before(deadline) {
 			return false, nil
 		}
-		if err := l.c.clk.Sleep(ctx, pollInterval); err != nil {
+		interval := pollInterval
+		if window > answeredLook && now.Sub(start) < lateTakeWatch {
+			interval = lateTakePoll
+		}
+		if err := l.c.clk.Sleep(ctx, interval); err != nil {
 			return false, err
 		}
 	}
 }
+
+// A request cut off by a transport error or a gateway may be taken moments later, and the load of a small file
+// can be over within a poll of 2 s: unseen, it would be sent again and load twice. The first seconds of such a
+// look therefore poll every lateTakePoll.
+const (
+	lateTakeWatch = 6 * time.Second
+	lateTakePoll  = 200 * time.Millisecond
+)
 
 // observe reads the status once, right after upload-complete was taken: a load seen now counts as started even
 // if it is over before Wait's first poll (the caller may do other work in between, such as closing public

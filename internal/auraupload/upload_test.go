@@ -48,8 +48,9 @@ type fakeAura struct {
 	partFails     map[int]int // part number -> 503s left
 	completeFault func(n int) (status int, take bool)
 	onComplete    func(n int)
-	loadingPolls  int // status polls that see "loading" (default 1)
-	statusStatus  int // the status route answers this instead
+	loadingPolls  int  // status polls that see "loading" (default 1)
+	statusStatus  int  // the status route answers this instead
+	dropComplete  bool // upload-complete's connection is dropped instead of answered
 }
 
 func newFakeAura(t *testing.T, provider string) *fakeAura {
@@ -181,6 +182,11 @@ func (f *fakeAura) serve(w http.ResponseWriter, r *http.Request) {
 		}
 		if take {
 			f.take(body.Crc32, body.Parts)
+		}
+		if f.dropComplete {
+			conn, _, _ := http.NewResponseController(w).Hijack()
+			_ = conn.Close()
+			return
 		}
 		f.reply(w, status, nil)
 	case p == prefix+"/status" && f.statusStatus != 0:
@@ -462,6 +468,31 @@ func TestUpload_unclearCompleteNotTakenIsSentAgainAfterTheLook(t *testing.T) {
 		if waited := again.Sub(first); waited < look || waited > look+pollInterval {
 			t.Errorf("%d: sent again after %v, want after a look of %v", status, waited, look)
 		}
+	}
+}
+
+// A request cut off may be taken moments later, and a small file's load can be over within 2 s: the first
+// seconds of the look after a transport error poll often enough to see a load of 300 ms.
+func TestUpload_aLateTakenShortLoadIsSeenByTheLook(t *testing.T) {
+	r := newRun(t, "GCP", 1<<10)
+	var first time.Time
+	r.f.completeFault = func(n int) (int, bool) { return 0, false }
+	r.f.onComplete = func(n int) {
+		first = r.clock.Now()
+		// Taken 3.1 s after the cut, and loaded in 300 ms.
+		r.clock.At(first.Add(3100*time.Millisecond), func() { r.f.take(r.file.CRC32, nil) })
+		r.clock.At(first.Add(3400*time.Millisecond), func() {
+			r.f.mu.Lock()
+			r.f.status = "running"
+			r.f.mu.Unlock()
+		})
+	}
+	r.f.dropComplete = true
+	if err := r.upload(testPassword); err != nil {
+		t.Fatal(err)
+	}
+	if r.f.loads != 1 || r.f.count("/import/upload-complete") != 1 {
+		t.Fatalf("loads %d, upload-complete sent %d times", r.f.loads, r.f.count("/import/upload-complete"))
 	}
 }
 

@@ -266,7 +266,7 @@ func (r *databaseUploadResource) Create(ctx context.Context, req resource.Create
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...) // accepted: in state whatever the wait says
 	if unclear {
 		resp.Diagnostics.AddWarning("The upload may or may not have been taken",
-			fmt.Sprintf("Aura's answer to the end of the upload into instance %s stayed unclear (%v), and its import status did not show loading. "+
+			fmt.Sprintf("Aura's answer to the end of the upload into instance %s was unclear, and its import status could not be read to tell whether Aura took it (%v). "+
 				"It is recorded with status = %q and is not sent again, so the file is never loaded twice; the next refresh brings status up to date. "+
 				"If the instance's data did not change, change triggers to upload again.", instanceID, err, actPending))
 		return
