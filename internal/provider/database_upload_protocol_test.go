@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/klauspost/compress/zstd"
 
 	"github.com/aura-terraform/terraform-provider-aura/internal/aura"
@@ -422,5 +423,27 @@ func TestAccDatabaseUpload_publicTrafficOffFailsAtAuthentication(t *testing.T) {
 	}
 	if list, err := s.c.ListNetworkAccess(context.Background(), s.e.TenantID()); err != nil || len(list) != 1 || list[0].PublicTrafficEnabled {
 		t.Fatalf("after the upload: %v, %v; want the configuration with public traffic off again", list, err)
+	}
+}
+
+// An upload without password_wo fails at plan, naming the attribute and where the password comes from, before
+// any request that changes something.
+func TestAccDatabaseUpload_missingPasswordFailsAtPlan(t *testing.T) {
+	needsEmulator(t)
+	id := createInstanceForTest(t, "acc-upload-nopw", "professional-db")
+	file := writeFile(t, "neo4j.backup", "data")
+	resetStats(t)
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{{Config: fmt.Sprintf(`
+resource "aura_database_upload" "test" {
+  instance_id       = %q
+  source_path       = %q
+  confirm_overwrite = true
+}
+`, id, file), PlanOnly: true, ExpectError: wrapped("Missing password_wo", "password_wo = aura_instance.example.password", "write-only")}},
+	})
+	if n := mutatingRequests(t); n != 0 {
+		t.Errorf("the plan made %d mutating requests", n)
 	}
 }
