@@ -71,7 +71,16 @@ func consoleErrorf(status int, reason, format string, args ...any) *consoleError
 }
 
 func writeConsoleError(w http.ResponseWriter, err *consoleError) {
-	writeJSON(w, err.Status, map[string]string{"Message": err.Message, "Reason": err.Reason})
+	writeConsoleJSON(w, err.Status, map[string]string{"Message": err.Message, "Reason": err.Reason})
+}
+
+// writeConsoleJSON leaves & in signed URLs as it is, instead of \u0026.
+func writeConsoleJSON(w http.ResponseWriter, status int, body any) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false)
+	_ = enc.Encode(body)
 }
 
 // importStates are the statuses from which an upload may start: running, and loading failed (whose way out is
@@ -179,7 +188,7 @@ func (e *Emulator) handleImportAuth(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	e.st.ConsoleTokens[token] = &consoleToken{DBID: in.ID, Expires: now.Add(e.cfg.TokenTTL)}
-	writeJSON(w, 200, map[string]string{"Token": token})
+	writeConsoleJSON(w, 200, map[string]string{"Token": token})
 }
 
 // decodeConsole reads a JSON body leniently, as the console ignores members it does not know.
@@ -219,7 +228,7 @@ func (e *Emulator) handleImportSize(w http.ResponseWriter, r *http.Request) {
 		writeConsoleError(w, err)
 		return
 	}
-	writeJSON(w, 200, map[string]any{})
+	writeConsoleJSON(w, 200, map[string]any{})
 }
 
 type initiateResponse struct {
@@ -289,7 +298,7 @@ func (e *Emulator) handleInitiate(w http.ResponseWriter, r *http.Request) {
 			out.SignedLinks = append(out.SignedLinks, e.signedURL(base, s3Path(u.ID, p), u.Expires))
 		}
 	}
-	writeJSON(w, 202, out)
+	writeConsoleJSON(w, 202, out)
 }
 
 // resumable is the database's upload of the same file (same CRC32 and size) not yet loaded: initiating it again
@@ -331,11 +340,11 @@ func (e *Emulator) handleMultipartStatus(w http.ResponseWriter, r *http.Request)
 		writeConsoleError(w, consoleErrorf(400, "UploadMismatch", "Upload %s is not a multipart upload.", u.ID))
 		return
 	}
-	writeJSON(w, 200, map[string]any{"Parts": u.partRefs(), "UploadID": u.ID, "Provider": "AWS"})
+	writeConsoleJSON(w, 200, map[string]any{"Parts": u.partRefs(), "UploadID": u.ID, "Provider": "AWS"})
 }
 
-// findUpload is the database's upload in progress: the one named, or the latest; the CRC32 must be the one
-// declared at initiate.
+// findUpload is the database's upload in progress (there is one at most: initiate drops the others), checked
+// against the UploadID when one is given; the CRC32 must be the one declared at initiate.
 func (e *Emulator) findUpload(in *instance, id string, crc *uint32) (*upload, *consoleError) {
 	var found *upload
 	for _, u := range e.st.Uploads {
@@ -404,7 +413,7 @@ func (e *Emulator) handleUploadComplete(w http.ResponseWriter, r *http.Request) 
 	} else {
 		e.begin(in, "loading", "loading failed", nil)
 	}
-	writeJSON(w, 200, map[string]any{})
+	writeConsoleJSON(w, 200, map[string]any{})
 }
 
 // storedObject checks the object is whole and returns its CRC32 and size: the GCS session's, or the S3 parts'
@@ -483,7 +492,24 @@ func (e *Emulator) handleImportStatus(w http.ResponseWriter, r *http.Request) {
 	if in.Status == "loading failed" && in.LoadError != nil {
 		out["Error"] = in.LoadError
 	}
-	writeJSON(w, 200, out)
+	writeConsoleJSON(w, 200, out)
+}
+
+// SetDatabaseUser creates or changes a database user of an instance, as PUT /_emulator/instances/{id}/users/{username}
+// does.
+func (e *Emulator) SetDatabaseUser(instanceID, username, password string, admin bool) error {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	in, err := e.findInstance(instanceID)
+	if err != nil {
+		return err
+	}
+	if in.Users == nil {
+		in.Users = map[string]*dbUser{}
+	}
+	in.Users[username] = newDBUser(password, admin)
+	e.persist()
+	return nil
 }
 
 // handlePutUser creates or changes a database user of an instance (api/emulator.md): a user other than an admin

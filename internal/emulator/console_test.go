@@ -2,6 +2,7 @@ package emulator
 
 import (
 	"crypto/sha256"
+	"encoding/base64"
 	"encoding/hex"
 	"encoding/json"
 	"hash/crc32"
@@ -69,6 +70,13 @@ func TestConsole_awsUploadLoadsTheFileInParts(t *testing.T) {
 	if got := h.dataSHA(tg.id); got != sha256Of(data) {
 		t.Errorf("data sha256 %s, want %s", got, sha256Of(data))
 	}
+}
+
+// The console protocol is real Aura's: a server without the project's extension serves it too.
+func TestConsole_servedWithoutExtensions(t *testing.T) {
+	h := start(t, func(c *Config) { c.NoExtensions = true })
+	tg := h.createTarget("aws")
+	h.must(200, h.uploadAWS(tg, exportBytes(t, "professional-db", "5", "x", 0)))
 }
 
 // Azure has no uploader in the public client: the emulator answers as for GCP.
@@ -147,6 +155,12 @@ func TestConsole_publicTrafficDisabledFailsAtAuth(t *testing.T) {
 	}
 	h.must(202, h.do("DELETE", nets+"/"+n, nil))
 	h.must(200, c.auth("neo4j", tg.password, "true"))
+	// Turned off after auth, public traffic stops the upload at its next step too.
+	h.must(202, h.do("POST", nets, map[string]any{"cloud_provider": "gcp", "region": "europe-west1", "type": "professional-db",
+		"private_connectivity": true, "public_traffic_enabled": false}))
+	if r := h.must(403, c.initiate([]byte("x"))); r.Body["Reason"] != "PublicTrafficDisabled" {
+		t.Errorf("initiate: %s", r.Raw)
+	}
 }
 
 func TestConsole_badCRCRefusedAtUploadComplete(t *testing.T) {
@@ -220,4 +234,16 @@ func TestConsole_version5IntoVersion4FailsLoading(t *testing.T) {
 	if e := h.must(200, c.status()).Body["Error"].(map[string]any); e["Reason"] != "IncompatibleVersion" {
 		t.Errorf("Error %v", e)
 	}
+}
+
+// The ready line names where the console's import routes are served: the same listener, under /console.
+func TestReadyLine_namesTheConsoleURL(t *testing.T) {
+	h := start(t)
+	got := h.e.ReadyLine()["console_url"]
+	if got != h.e.BaseURL()+"/console" || got != h.e.ConsoleURL() {
+		t.Fatalf("console_url %q, want %s/console", got, h.e.BaseURL())
+	}
+	tg := h.createTarget("gcp")
+	h.must(200, h.doWith("POST", got+"/v1/databases/"+tg.id+"/import/auth", nil, map[string]string{
+		"Authorization": "Basic " + base64.StdEncoding.EncodeToString([]byte("neo4j:"+tg.password)), "Confirmed": "true"}))
 }

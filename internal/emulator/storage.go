@@ -42,6 +42,8 @@ type upload struct {
 	Received int64  `json:"received,omitempty"`
 	CRC      uint32 `json:"crc,omitempty"`
 	Complete bool   `json:"complete,omitempty"`
+	// FinalSession is the session that made the object whole: it keeps answering 200, as a finished GCS session does.
+	FinalSession string `json:"final_session,omitempty"`
 
 	// S3: the parts stored, by number.
 	TotalParts int             `json:"total_parts,omitempty"`
@@ -179,11 +181,18 @@ func (p *partsReader) Close() error {
 	return nil
 }
 
+// removeObjects deletes an upload's files in the background: freeing a 1 GiB file takes long enough to be felt
+// by every request waiting for e.mu.
 func (e *Emulator) removeObjects(u *upload) {
-	_ = os.Remove(e.objectFile(u))
+	files := []string{e.objectFile(u)}
 	for n := 1; n <= u.TotalParts; n++ {
-		_ = os.Remove(e.partFile(u, n))
+		files = append(files, e.partFile(u, n))
 	}
+	go func() {
+		for _, f := range files {
+			_ = os.Remove(f)
+		}
+	}()
 }
 
 // dropUploads forgets a database's uploads and their objects (a new initiate, or the instance is gone).
@@ -257,7 +266,7 @@ func (e *Emulator) handleGCSPut(w http.ResponseWriter, r *http.Request) {
 	e.tick()
 	u := e.st.Uploads[id]
 	session := r.URL.Query().Get("upload_id")
-	if u == nil || u.Provider != "GCP" || u.Consumed || session == "" || session != u.Session {
+	if u == nil || u.Provider != "GCP" || u.Consumed || session == "" || (session != u.Session && session != u.FinalSession) {
 		e.mu.Unlock()
 		writeStorageError(w, &storageError{404, "NoSuchUpload", "No such upload session.", ""})
 		return
@@ -276,13 +285,14 @@ func (e *Emulator) handleGCSPut(w http.ResponseWriter, r *http.Request) {
 	}
 	if u.Complete {
 		e.mu.Unlock()
-		if !query {
+		if !query && session != u.FinalSession {
 			// The object exists and a signed URL may only create it: what GCS answers, and what the client takes
 			// for "already uploaded".
 			_, _ = io.Copy(io.Discard, r.Body)
 			writeStorageError(w, &storageError{403, "AccessDenied", "Access denied.", "The signer does not have storage.objects.delete access to the Google Cloud Storage object."})
 			return
 		}
+		_, _ = io.Copy(io.Discard, r.Body)
 		writeGCSObject(w, u)
 		return
 	}
@@ -312,6 +322,9 @@ func (e *Emulator) handleGCSPut(w http.ResponseWriter, r *http.Request) {
 	}
 	u.Received, u.CRC = start+n, crc
 	u.Complete = complete && werr == nil
+	if u.Complete {
+		u.FinalSession = session
+	}
 	e.persist()
 	switch {
 	case werr != nil:

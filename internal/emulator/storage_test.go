@@ -118,6 +118,9 @@ func TestGCS_sessionRules(t *testing.T) {
 	if st, _ := h.put(session, file, nil); st != 200 { // starting again from 0 replaces what was there
 		t.Errorf("the whole file from 0: %d", st)
 	}
+	if st, _ := h.put(session, file, nil); st != 200 { // a finished session keeps answering 200
+		t.Errorf("the finished session again: %d", st)
+	}
 	// The object exists: the signed URL may not replace it (what the client reads as "already uploaded").
 	again := h.gcsStart(uri)
 	if st, _ := h.put(again, file, nil); st != 403 {
@@ -317,4 +320,39 @@ func httpGet(url, token string) (int, error) {
 	}
 	res.Body.Close()
 	return res.StatusCode, nil
+}
+
+// An upload-complete whose answer is lost still started the load: the status shows it, and sending complete again
+// loads nothing twice.
+func TestConsole_unclearUploadCompleteLoadsOnce(t *testing.T) {
+	h := start(t)
+	tg := h.createTarget("gcp")
+	data := map[string]any{"once": 1}
+	file := exportBytes(t, "professional-db", "5", data, 0)
+	c := h.console(tg.id)
+	h.must(200, c.auth("neo4j", tg.password, "true"))
+	in := h.must(202, c.initiate(file))
+	if st, _ := h.put(h.gcsStart(in.Body["SignedURI"].(string)), file, nil); st != 200 {
+		t.Fatal(st)
+	}
+	h.fault(map[string]any{"path": "/import/upload-complete$", "drop": true, "apply": true})
+	req, _ := http.NewRequest("POST", c.url("v1", "upload-complete"), strings.NewReader(fmt.Sprintf(`{"Crc32":%d}`, crc32.ChecksumIEEE(file))))
+	req.Header.Set("Authorization", "Bearer "+c.token)
+	if res, err := http.DefaultClient.Do(req); err == nil {
+		res.Body.Close()
+		t.Fatalf("the dropped complete answered %d", res.StatusCode)
+	}
+	if s := h.must(200, c.status()).Body["Status"]; s != "loading" {
+		t.Errorf("status after the unclear complete: %v, want loading", s)
+	}
+	if r := h.must(400, c.complete(map[string]any{"Crc32": crc32.ChecksumIEEE(file)})); r.Body["Reason"] != "UploadNotFound" {
+		t.Errorf("a second complete: %s", r.Raw)
+	}
+	c.statuses()
+	if h.dataSHA(tg.id) != sha256Of(data) {
+		t.Error("the file did not load")
+	}
+	if n := h.count("POST", "/console/v1/databases/{dbid}/import/upload-complete", 200); n != 1 {
+		t.Errorf("%d completes took effect, want 1", n)
+	}
 }

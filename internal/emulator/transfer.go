@@ -10,7 +10,6 @@ import (
 	"net/http"
 	"regexp"
 	"strconv"
-	"strings"
 	"time"
 )
 
@@ -157,14 +156,10 @@ func uploadUnsupported(in *instance) bool {
 	return in.Version == "4" && in.CloudProvider == "azure" && in.CMK != nil
 }
 
-// loadable tells whether the file is an export that this instance can load: same product (AuraDB or AuraDS)
-// and no version 5 data into version 4.
+// loadable tells whether the file is an export that this instance can load (exportFits).
 func loadable(body []byte, in *instance) (json.RawMessage, bool) {
 	var f exportFile
-	if err := json.Unmarshal(body, &f); err != nil || f.Magic != 1 {
-		return nil, false
-	}
-	if strings.HasSuffix(f.Type, "-ds") != strings.HasSuffix(in.Type, "-ds") || (f.Version == "5" && in.Version == "4") {
+	if err := json.Unmarshal(body, &f); err != nil || f.Magic != 1 || exportFits(f, in) != nil {
 		return nil, false
 	}
 	return cloneRaw(f.Data), true
