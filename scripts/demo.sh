@@ -50,6 +50,7 @@ export AURA_BASE_URL="$base"
 AURA_CLIENT_ID=$(jq -r .client_id "$work/emulator.json"); export AURA_CLIENT_ID
 AURA_CLIENT_SECRET=$(jq -r .client_secret "$work/emulator.json"); export AURA_CLIENT_SECRET
 AURA_TENANT_ID=$(jq -r .tenant_id "$work/emulator.json"); export AURA_TENANT_ID
+AURA_CONSOLE_URL=$(jq -r .console_url "$work/emulator.json"); export AURA_CONSOLE_URL
 export AURA_POLL_INTERVAL=200ms AURA_REQUESTS_PER_MINUTE=1200
 
 cat > "$work/terraformrc" <<RC
@@ -113,9 +114,9 @@ echo "== outputs"
 "$tf_cli" output -no-color | sed 's/^/   /'
 echo "== $tf_name plan after the story: $(tf plan -detailed-exitcode -var stage=5 >/dev/null 2>&1 && echo 'no changes' || echo 'CHANGES PENDING')"
 curl -fsS -X POST "$base/_emulator/clock/advance" -d '{"duration": "192h"}' > /dev/null
-restores=$(curl -fsS "$base/_emulator/stats" | jq '[.requests[] | select(.method == "POST" and (.route | test("/restore$|/upload$")))] | map(.count) | add')
+restores=$(curl -fsS "$base/_emulator/stats" | jq '[.requests[] | select(.method == "POST" and (.route | test("/restore$|/upload-complete$")))] | map(.count) | add')
 if tf plan -detailed-exitcode -var stage=5 > week-later.log 2>&1 && tf apply -auto-approve -var stage=5 >> week-later.log 2>&1; then
-  after=$(curl -fsS "$base/_emulator/stats" | jq '[.requests[] | select(.method == "POST" and (.route | test("/restore$|/upload$")))] | map(.count) | add')
+  after=$(curl -fsS "$base/_emulator/stats" | jq '[.requests[] | select(.method == "POST" and (.route | test("/restore$|/upload-complete$")))] | map(.count) | add')
   echo "== a week later (emulator clock +8 days), the snapshot has expired: plan has no changes, apply sent $((after - restores)) restores or uploads"
   [ "$after" = "$restores" ] || { echo "   a restore or upload ran again" >&2; exit 1; }
   check "production a week later" "$prod" "$good"

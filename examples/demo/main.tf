@@ -76,6 +76,7 @@ resource "aura_database_upload" "from_file" {
   instance_id       = aura_instance.prod.id
   source_path       = aura_snapshot_export.offsite[0].path
   confirm_overwrite = true
+  password_wo       = aura_instance.prod.password
   depends_on        = [aura_instance_restore.rollback]
 }
 

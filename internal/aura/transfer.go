@@ -78,31 +78,6 @@ func (c *Client) downloadOnce(ctx context.Context, x *Export, dest string) error
 	return os.Rename(tmp.Name(), dest)
 }
 
-// Upload replaces the instance's data with a backup file (api/README.md C.3). The file's extension names its kind.
-// It is a POST: never re-sent after an unclear outcome.
-func (c *Client) Upload(ctx context.Context, instanceID, path string) error {
-	f, err := os.Open(path)
-	if err != nil {
-		return err
-	}
-	defer f.Close()
-	info, err := f.Stat()
-	if err != nil {
-		return err
-	}
-	res, err := c.send(ctx, "POST", "/v1/instances/"+url.PathEscape(instanceID)+"/upload", nil,
-		func() (io.Reader, string) {
-			_, _ = f.Seek(0, io.SeekStart)
-			return io.NewSectionReader(f, 0, info.Size()), "application/octet-stream"
-		},
-		http.Header{"X-Aura-File-Name": {filepath.Base(path)}})
-	if err != nil {
-		return err
-	}
-	_, _ = io.Copy(io.Discard, res.Body)
-	return res.Body.Close()
-}
-
 // FileSHA256 is the hex SHA-256 of a file, or "" when it cannot be read.
 func FileSHA256(path string) (string, error) {
 	f, err := os.Open(path)

@@ -41,7 +41,7 @@ func countActsAt(t *testing.T, base string) acts {
 			a.Restores += r.Count
 		case "/v1/instances/{id}/overwrite":
 			a.Overwrites += r.Count
-		case "/v1/instances/{id}/upload":
+		case uploadCompleteRoute: // an upload is sent to be loaded
 			a.Uploads += r.Count
 		case "/v1/instances":
 			a.Creates += r.Count

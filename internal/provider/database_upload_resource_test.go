@@ -58,6 +58,7 @@ resource "aura_database_upload" "test" {
   instance_id       = aura_instance.test.id
   source_path       = aura_snapshot_export.test.path
   confirm_overwrite = true
+  password_wo       = aura_instance.test.password
   depends_on        = [aura_network_access_configuration.test]
 }
 `
@@ -97,14 +98,16 @@ func uploadFails(t *testing.T, name, content string, want *regexp.Regexp) {
 		PreCheck:                 func() { testAccPreCheck(t) },
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{{
-			Config: fmt.Sprintf(`
+			Config: passwordVariable("db_password") + fmt.Sprintf(`
 resource "aura_database_upload" "test" {
   instance_id       = %q
   source_path       = %q
   confirm_overwrite = true
+  password_wo       = var.db_password
 }
 `, id, file),
-			ExpectError: want,
+			ConfigVariables: passwordOf(t, id),
+			ExpectError:     want,
 		}},
 	})
 }
@@ -121,11 +124,12 @@ func TestAccDatabaseUpload_loadingFailedIsNotSentAgain(t *testing.T) {
 	needsEmulator(t)
 	file := writeFile(t, "corrupt.backup", "not a backup")
 	id := createInstanceForTest(t, "acc-upload-corrupt", "professional-db")
-	config := fmt.Sprintf(`
+	config := passwordVariable("db_password") + fmt.Sprintf(`
 resource "aura_database_upload" "test" {
   instance_id       = %q
   source_path       = %q
   confirm_overwrite = true
+  password_wo       = var.db_password
 }
 `, id, file)
 	resetStats(t)
@@ -134,13 +138,14 @@ resource "aura_database_upload" "test" {
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{
 			{
-				Config: config,
+				Config:          config,
+				ConfigVariables: passwordOf(t, id),
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectKnownValue("aura_database_upload.test", tfjsonpath.New("status"), knownvalue.StringExact("failed")),
 					statecheck.ExpectKnownValue("aura_database_upload.test", tfjsonpath.New("uploaded_at"), knownvalue.Null()),
 				},
 			},
-			{Config: config, ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}}},
+			{Config: config, ConfigVariables: passwordOf(t, id), ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}}},
 		},
 	})
 	expectActs(t, "two applies of a failed upload", acts{Uploads: 1, Snapshots: 1})
@@ -167,6 +172,7 @@ resource "aura_database_upload" "replica" {
   instance_id       = aura_instance.replica.id
   source_path       = aura_snapshot_export.source.path
   confirm_overwrite = true
+  password_wo       = aura_instance.replica.password
   triggers          = { file = %q }
 }
 output "replica" { value = aura_instance.replica.id }
@@ -247,13 +253,15 @@ resource "aura_snapshot_export" "e" {
 	if err != nil {
 		t.Fatal(err)
 	}
-	w.write(fmt.Sprintf(`
+	w.write(passwordVariable("db_password") + fmt.Sprintf(`
 resource "aura_database_upload" "u" {
   instance_id       = %q
   source_path       = %q
   confirm_overwrite = true
+  password_wo       = var.db_password
 }
 `, id, file))
+	w.env = append(w.env, "TF_VAR_db_password="+instancePassword(t, id))
 	w.must("plan", "-out=upload.plan")
 	if err := os.WriteFile(file, append(exported, []byte("changed after the plan")...), 0o600); err != nil {
 		t.Fatal(err)
@@ -282,13 +290,16 @@ func azureInstance(t *testing.T, version string, withKey bool) string {
 	return createInstanceFrom(t, req)
 }
 
+// uploadConfig uploads file into an instance without an undo snapshot; its password is variable db_password
+// (passwordOf).
 func uploadConfig(instanceID, file string) string {
-	return fmt.Sprintf(`
+	return passwordVariable("db_password") + fmt.Sprintf(`
 resource "aura_database_upload" "test" {
   instance_id       = %q
   source_path       = %q
   confirm_overwrite = true
   backup_before     = false
+  password_wo       = var.db_password
 }
 `, instanceID, file)
 }
@@ -314,10 +325,10 @@ func TestAccDatabaseUpload_customerManagedKeyRefusedAtPlan(t *testing.T) {
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{
-			{Config: uploadConfig(v4key, dump), PlanOnly: true, ExpectError: wrapped("instance_id", v4key, "customer managed key", seededAzureKey,
+			{Config: uploadConfig(v4key, dump), ConfigVariables: passwordOf(t, v4key), PlanOnly: true, ExpectError: wrapped("instance_id", v4key, "customer managed key", seededAzureKey,
 				"source_path neo4j.dump is a .dump file", "Aura's Import service")},
-			{Config: uploadConfig(v5key, backup), PlanOnly: true, ExpectNonEmptyPlan: true},
-			{Config: uploadConfig(v4, dump), PlanOnly: true, ExpectNonEmptyPlan: true},
+			{Config: uploadConfig(v5key, backup), ConfigVariables: passwordOf(t, v5key), PlanOnly: true, ExpectNonEmptyPlan: true},
+			{Config: uploadConfig(v4, dump), ConfigVariables: passwordOf(t, v4), PlanOnly: true, ExpectNonEmptyPlan: true},
 		},
 	})
 	if n := mutatingRequests(t); n != 0 {
@@ -332,7 +343,7 @@ func TestAccDatabaseUpload_customerManagedKeyRefusedByTheAPI(t *testing.T) {
 	id := azureInstance(t, "4", true)
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-		Steps: []resource.TestStep{{Config: uploadConfig(id, writeFile(t, "neo4j.backup", "data")),
-			ExpectError: wrapped("Upload is not supported into this instance", "instance_id", id, "Neo4j 4 instance on Azure", "Aura's Import service", "upload-not-supported")}},
+		Steps: []resource.TestStep{{Config: uploadConfig(id, writeFile(t, "neo4j.backup", "data")), ConfigVariables: passwordOf(t, id),
+			ExpectError: wrapped("Upload is not supported into this instance", "instance_id", id, "Neo4j 4 instance on Azure", "Aura's Import service", "UploadNotSupported")}},
 	})
 }

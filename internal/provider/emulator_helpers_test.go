@@ -62,8 +62,9 @@ provider "aura" {
   client_id     = %q
   client_secret = %q
   tenant_id     = %q
+  console_url   = %q
 }
-`, e.BaseURL(), e.ClientID(), e.ClientSecret(), e.TenantID())
+`, e.BaseURL(), e.ClientID(), e.ClientSecret(), e.TenantID(), e.ConsoleURL())
 }
 
 // slowControl calls the control API of the slow emulator (control() serves the shared one).

@@ -14,17 +14,14 @@ import (
 )
 
 // Against a server without the project's extension (the public API v1), every extension resource fails with
-// the one clear diagnostic, nothing crashes, and no state is written. (Export and network access fail at plan:
-// TestAccExtensions_refusedAtPlan.)
+// the one clear diagnostic, nothing crashes, and no state is written. (aura_database_upload is no extension: it
+// speaks the console's upload protocol, which such a server serves; TestAccDatabaseUpload_loadsIntoGCPAndAWSWithoutThePasswordInStateOrPlan.
+// Export and network access fail at plan: TestAccExtensions_refusedAtPlan.)
 func TestAccExtensions_unsupportedServer(t *testing.T) {
 	needsEmulator(t)
 	t.Parallel()
 	e := otherEmulator(t, func(c *emulator.Config) { c.Transition, c.NoExtensions = 100*time.Millisecond, true })
 	provider := providerBlock(e)
-	backup := filepath.Join(t.TempDir(), "in.backup")
-	if err := os.WriteFile(backup, []byte("x"), 0o600); err != nil {
-		t.Fatal(err)
-	}
 	configs := map[string]string{
 		"network access": `
 resource "aura_network_access_configuration" "test" {
@@ -50,20 +47,6 @@ resource "aura_snapshot_export" "test" {
   instance_id = aura_instance.test.id
   snapshot_id = aura_snapshot.test.snapshot_id
   path        = "` + filepath.Join(t.TempDir(), "out.backup") + `"
-}`,
-		"upload": `
-resource "aura_instance" "test" {
-  name = "noext-upload"
-  type = "professional-db"
-  cloud_provider = "gcp"
-  region = "europe-west1"
-  memory = "2GB"
-  deletion_protection = false
-}
-resource "aura_database_upload" "test" {
-  instance_id       = aura_instance.test.id
-  source_path       = "` + backup + `"
-  confirm_overwrite = true
 }`,
 	}
 	for name, config := range configs {

@@ -22,6 +22,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/aura-terraform/terraform-provider-aura/internal/aura"
+	"github.com/aura-terraform/terraform-provider-aura/internal/auraupload"
 )
 
 var _ provider.Provider = (*auraProvider)(nil)
@@ -47,6 +48,7 @@ type providerModel struct {
 	MaxRetries        types.Int64  `tfsdk:"max_retries"`
 	MaxRetryAfter     types.Int64  `tfsdk:"max_retry_after_seconds"`
 	PollInterval      types.String `tfsdk:"poll_interval"`
+	ConsoleURL        types.String `tfsdk:"console_url"`
 }
 
 // providerData is what resources and data sources receive in Configure.
@@ -55,6 +57,10 @@ type providerData struct {
 	tenantID  string
 	snapshots snapshotDays
 	plans     planReads
+	// upload speaks the upload protocol to the console host; consoleURL, when set, replaces the host derived
+	// from an instance's connection URL.
+	upload     *auraupload.Client
+	consoleURL string
 }
 
 func (p *auraProvider) Metadata(_ context.Context, _ provider.MetadataRequest, resp *provider.MetadataResponse) {
@@ -127,6 +133,15 @@ func (p *auraProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp 
 					"suits `aura-emulator` with short transitions. Environment variable: `AURA_POLL_INTERVAL`.",
 				Validators: []validator.String{durationBetween{pollInterval.min, pollInterval.max}},
 			},
+			"console_url": schema.StringAttribute{
+				Optional: true,
+				MarkdownDescription: "Base URL of the Aura console host that `aura_database_upload` sends files through (the protocol of " +
+					"`neo4j-admin database upload`). By default it is derived from each instance's `connection_url`: " +
+					"`https://console.neo4j.io` for `<dbid>.databases.neo4j.io`, `https://console-<env>.neo4j.io` for " +
+					"`<dbid>-<env>.databases.neo4j.io`, and the private-link forms likewise. Set it for `aura-emulator` (its ready line " +
+					"names its `console_url`) or another Aura environment. Plain `http://` is refused unless the host is loopback. " +
+					"Environment variable: `AURA_CONSOLE_URL`.",
+			},
 		},
 	}
 }
@@ -145,6 +160,7 @@ func (p *auraProvider) Configure(ctx context.Context, req provider.ConfigureRequ
 		{"client_id", cfg.ClientID, "AURA_CLIENT_ID"}, {"client_secret", cfg.ClientSecret, "AURA_CLIENT_SECRET"},
 		{"base_url", cfg.BaseURL, "AURA_BASE_URL"}, {"auth_url", cfg.AuthURL, "AURA_AUTH_URL"},
 		{"tenant_id", cfg.TenantID, "AURA_TENANT_ID"}, {"project_id", cfg.ProjectID, "AURA_PROJECT_ID"},
+		{"console_url", cfg.ConsoleURL, "AURA_CONSOLE_URL"},
 	}
 	values := map[string]string{}
 	for _, s := range settings {
@@ -166,7 +182,7 @@ func (p *auraProvider) Configure(ctx context.Context, req provider.ConfigureRequ
 				"Set "+s.attr+" in the provider block or the "+s.env+" environment variable. Create API credentials in the Aura console under Account details > API credentials.")
 		}
 	}
-	for _, attr := range []string{"base_url", "auth_url"} {
+	for _, attr := range []string{"base_url", "auth_url", "console_url"} {
 		if values[attr] != "" {
 			if err := aura.CheckURL(values[attr]); err != nil {
 				resp.Diagnostics.AddAttributeError(path.Root(attr), "Invalid "+attr, err.Error())
@@ -220,9 +236,17 @@ func (p *auraProvider) Configure(ctx context.Context, req provider.ConfigureRequ
 		return
 	}
 	p.waits.watch(client)
-	data := &providerData{client: client, tenantID: tenantID}
+	data := &providerData{client: client, tenantID: tenantID, consoleURL: values["console_url"],
+		upload: auraupload.New(auraupload.Config{UserAgent: clientCfg.UserAgent, Logger: uploadLogger{}})}
 	resp.ResourceData = data
 	resp.DataSourceData = data
+}
+
+// uploadLogger logs an upload's progress and loading status at INFO, where a long apply shows them.
+type uploadLogger struct{}
+
+func (uploadLogger) Info(ctx context.Context, msg string, fields map[string]any) {
+	tflog.Info(tflog.MaskFieldValuesWithFieldKeys(ctx, "authorization", "password", "token"), msg, fields)
 }
 
 func addUnknownSetting(diags *diag.Diagnostics, attr, env string) {

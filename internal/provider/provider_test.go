@@ -10,6 +10,7 @@ import (
 	"os"
 	"regexp"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -50,6 +51,7 @@ func TestMain(m *testing.M) {
 		for k, v := range map[string]string{
 			"AURA_BASE_URL": e.BaseURL(), "AURA_CLIENT_ID": e.ClientID(), "AURA_CLIENT_SECRET": e.ClientSecret(),
 			"AURA_TENANT_ID": e.TenantID(), "AURA_POLL_INTERVAL": "50ms", "AURA_REQUESTS_PER_MINUTE": "100000",
+			"AURA_CONSOLE_URL": e.ConsoleURL(),
 		} {
 			_ = os.Setenv(k, v)
 		}
@@ -206,10 +208,24 @@ func createInstanceFrom(t *testing.T, req aura.CreateInstanceRequest) string {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { _ = c.DeleteInstance(ctx, created.ID) })
+	instancePasswords.Store(created.ID, created.Password)
 	if _, err := c.WaitForInstance(ctx, created.ID, "running"); err != nil {
 		t.Fatal(err)
 	}
 	return created.ID
+}
+
+// instancePasswords are the passwords of the instances createInstanceFrom made, by id, for uploads into them.
+var instancePasswords sync.Map
+
+// instancePassword is the password createInstanceFrom got for instance id.
+func instancePassword(t *testing.T, id string) string {
+	t.Helper()
+	pw, ok := instancePasswords.Load(id)
+	if !ok {
+		t.Fatalf("no password recorded for instance %s", id)
+	}
+	return pw.(string)
 }
 
 // wrapped matches each phrase literally, in order, wherever Terraform wrapped the lines of a diagnostic.

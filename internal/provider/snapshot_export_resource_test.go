@@ -32,6 +32,7 @@ resource "aura_database_upload" "test" {
   instance_id       = aura_instance.test.id
   source_path       = aura_snapshot_export.test.path
   confirm_overwrite = true
+  password_wo       = aura_instance.test.password
 }
 `
 

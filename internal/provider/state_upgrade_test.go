@@ -85,8 +85,8 @@ resource "aura_instance_from_snapshot" "staging" {
 	w.must("apply")
 	expectActs(t, "plan and apply after the upgrade", acts{})
 
-	// The refresh wrote the current version (2 for the upload, which added open_public_traffic, and for the clone,
-	// whose deletion_protection became true by default), with what it adds.
+	// The refresh wrote the current version (3 for the upload, which added open_public_traffic, then username and
+	// the write-only password; 2 for the clone, whose deletion_protection became true by default), with what it adds.
 	var upgraded struct {
 		Resources []struct {
 			Type, Name string
@@ -106,7 +106,7 @@ resource "aura_instance_from_snapshot" "staging" {
 	want := map[string]map[string]any{
 		"aura_instance_restore.rollback":      {"status": actCompleted, "backup_before": true},
 		"aura_instance_restore.overwrite":     {"status": actCompleted, "backup_before": true},
-		"aura_database_upload.replica":        {"status": actCompleted, "backup_before": true, "open_public_traffic": false},
+		"aura_database_upload.replica":        {"status": actCompleted, "backup_before": true, "open_public_traffic": false, "username": "neo4j"},
 		"aura_snapshot.known_good":            {"on_expiry": keepOnExpiry},
 		"aura_instance_from_snapshot.staging": {"triggers": nil, "deletion_protection": true},
 		"aura_instance.prod":                  {"deletion_protection": true},
@@ -119,7 +119,10 @@ resource "aura_instance_from_snapshot" "staging" {
 		}
 		seen++
 		version := 1
-		if r.Type == "aura_database_upload" || r.Type == "aura_instance_from_snapshot" {
+		switch r.Type {
+		case "aura_database_upload":
+			version = 3
+		case "aura_instance_from_snapshot":
 			version = 2
 		}
 		if v := r.Instances[0].SchemaVersion; v != version {

@@ -29,17 +29,21 @@ type windowScene struct {
 	e         *emulator.Emulator
 	c         *aura.Client
 	instances []string
-	file      string // a .backup of dataset X
-	x         string // sha256 of dataset X
+	passwords []string // of the instances, as create returned them
+	file      string   // a .backup of dataset X
+	x         string   // sha256 of dataset X
 }
 
 const windowConfigRoute = "/v1/tenants/{tenantId}/network-access-configurations/{configId}"
 
 // applied is a work directory in which the scene's network access configuration has been applied; it is
-// destroyed when the test ends.
+// destroyed when the test ends. The instances' passwords are in its environment (TF_VAR_pw<i>).
 func (s *windowScene) applied() *cliWorkdir {
 	s.t.Helper()
 	w := newCLIWorkdir(s.t, s.network())
+	for i, pw := range s.passwords {
+		w.env = append(w.env, fmt.Sprintf("TF_VAR_pw%d=%s", i, pw))
+	}
 	s.t.Cleanup(func() { w.run("destroy") })
 	w.must("apply")
 	return w
@@ -60,6 +64,7 @@ func newWindowScene(t *testing.T, instances int, transition time.Duration) *wind
 			t.Fatal(err)
 		}
 		s.instances = append(s.instances, in.ID)
+		s.passwords = append(s.passwords, in.Password)
 	}
 	s.x = s.putData(s.instances[0], map[string]any{"dataset": "X"})
 	snap, err := c.CreateSnapshot(ctx, s.instances[0])
@@ -96,9 +101,14 @@ func (s *windowScene) dataSHA(id string) string {
 }
 
 // network is the provider block and a configuration that turns public traffic off in the instances' region,
-// for another tier than theirs: any tier's configuration closes the region to uploads.
+// for another tier than theirs: any tier's configuration closes the region to uploads. It declares the
+// instances' passwords as ephemeral variables.
 func (s *windowScene) network() string {
-	return providerBlock(s.e) + `
+	vars := ""
+	for i := range s.passwords {
+		vars += passwordVariable(fmt.Sprintf("pw%d", i))
+	}
+	return providerBlock(s.e) + vars + `
 resource "aura_network_access_configuration" "private" {
   cloud_provider         = "aws"
   region                 = "us-east-1"
@@ -116,10 +126,11 @@ resource "aura_database_upload" "u%d" {
   instance_id       = %q
   source_path       = %q
   confirm_overwrite = true
+  password_wo       = var.pw%d
   depends_on        = [aura_network_access_configuration.private]
   %s
 }
-`, i, s.instances[i], file, extra)
+`, i, s.instances[i], file, i, extra)
 }
 
 // configuration is the one network access configuration of the scene, as the API reports it.
@@ -174,14 +185,14 @@ func requestsAt(t *testing.T, base, method, route string) map[int]int {
 	return out
 }
 
-// expectRequests fails unless the PATCHes of the configuration and the uploads since the last reset are as
-// many as wanted, each answered 202.
+// expectRequests fails unless the PATCHes of the configuration (each answered 202) and the uploads completed
+// (upload-complete answered 200) since the last reset are as many as wanted.
 func (s *windowScene) expectRequests(when string, patches, uploads int) {
 	s.t.Helper()
-	p, u := s.requests("PATCH", windowConfigRoute), s.requests("POST", "/v1/instances/{id}/upload")
-	s.t.Logf("%s: configuration PATCHes by status %v, uploads by status %v", when, p, u)
-	if p[202] != patches || len(p) > min(patches, 1) || u[202] != uploads || len(u) > min(uploads, 1) {
-		s.t.Fatalf("%s: configuration PATCHes by status %v, uploads by status %v; want %d and %d, all 202", when, p, u, patches, uploads)
+	p, u := s.requests("PATCH", windowConfigRoute), s.requests("POST", uploadCompleteRoute)
+	s.t.Logf("%s: configuration PATCHes by status %v, upload-completes by status %v", when, p, u)
+	if p[202] != patches || len(p) > min(patches, 1) || u[200] != uploads || len(u) > min(uploads, 1) {
+		s.t.Fatalf("%s: configuration PATCHes by status %v, upload-completes by status %v; want %d (202) and %d (200)", when, p, u, patches, uploads)
 	}
 }
 
@@ -217,8 +228,8 @@ func TestAccDatabaseUpload_openPublicTrafficOpensUploadsAndCloses(t *testing.T) 
 
 // Two uploads into one region in one apply share one opening: one PATCH turns public traffic on, one turns it
 // off after the last upload. The emulator staggers them so that the first upload is done while the second
-// is still being sent: u0 skips the undo snapshot and its upload takes 1 s; u1's snapshot request takes 0.5 s
-// and its upload 2 s. Had each upload opened for itself, u1 would find public traffic on, send its file, and
+// is still being sent: u0 skips the undo snapshot and its upload-complete takes 1 s; u1's snapshot request takes
+// 0.5 s and its upload-complete 2 s. Had each upload opened for itself, u1 would find public traffic on, send its file, and
 // have it refused once u0 turned public traffic off again.
 func TestAccDatabaseUpload_openPublicTrafficTwoUploadsShareOneWindow(t *testing.T) {
 	needsEmulator(t)
@@ -227,8 +238,8 @@ func TestAccDatabaseUpload_openPublicTrafficTwoUploadsShareOneWindow(t *testing.
 	w.write(s.network() + s.upload(0, s.file, "open_public_traffic = true\n  backup_before = false") + s.upload(1, s.file, "open_public_traffic = true"))
 	for _, f := range []map[string]any{
 		{"method": "POST", "path": "/snapshots$", "delay": "500ms", "count": 1},
-		{"method": "POST", "path": "/upload$", "delay": "1s", "count": 1},
-		{"method": "POST", "path": "/upload$", "delay": "2s", "count": 1},
+		{"method": "POST", "path": "/upload-complete$", "delay": "1s", "count": 1},
+		{"method": "POST", "path": "/upload-complete$", "delay": "2s", "count": 1},
 	} {
 		slowControl(t, s.e, "POST", "/_emulator/faults", f, nil)
 	}
@@ -245,22 +256,22 @@ func TestAccDatabaseUpload_openPublicTrafficTwoUploadsShareOneWindow(t *testing.
 }
 
 // An upload that fails is followed by turning public traffic off again: one refused in the middle of the
-// transfer (the emulator answers 413) fails the apply, and a corrupt file that Aura accepts and fails to
-// load leaves status "failed"; after each the configuration is as configured.
+// transfer (storage answers a part 403, which is not retried) fails the apply, and a corrupt file that Aura
+// accepts and fails to load leaves status "failed"; after each the configuration is as configured.
 func TestAccDatabaseUpload_openPublicTrafficClosedWhenTheUploadFails(t *testing.T) {
 	needsEmulator(t)
 	s := newWindowScene(t, 1, 300*time.Millisecond)
 	w := s.applied()
-	slowControl(t, s.e, "POST", "/_emulator/faults", map[string]any{"method": "POST", "path": "/upload$", "status": 413, "count": 1}, nil)
+	slowControl(t, s.e, "POST", "/_emulator/faults", map[string]any{"method": "PUT", "path": "^/storage/s3/", "status": 403, "count": 1}, nil)
 	w.write(s.network() + s.upload(0, s.file, "open_public_traffic = true"))
 	s.resetStats()
 	out, code := w.run("apply")
-	contains(t, "apply of an upload refused midway", out, []string{"Uploading the backup file failed", "413"}, "Public traffic left enabled")
+	contains(t, "apply of an upload refused midway", out, []string{"Uploading the backup file failed", "403", "Nothing was loaded"}, "Public traffic left enabled")
 	if code == 0 {
 		t.Fatal("an upload refused midway applied")
 	}
-	if p, u := s.requests("PATCH", windowConfigRoute), s.requests("POST", "/v1/instances/{id}/upload"); p[202] != 2 || len(p) != 1 || u[413] != 1 || len(u) != 1 {
-		t.Fatalf("configuration PATCHes by status %v, uploads by status %v; want 2 PATCHes (202) and one upload (413)", p, u)
+	if p, u, parts := s.requests("PATCH", windowConfigRoute), s.requests("POST", uploadCompleteRoute), s.requests("PUT", s3PartRoute); p[202] != 2 || len(p) != 1 || len(u) != 0 || parts[403] != 1 {
+		t.Fatalf("configuration PATCHes by status %v, upload-completes %v, parts %v; want 2 PATCHes (202), no upload-complete, one part refused (403)", p, u, parts)
 	}
 	s.expectClosed("after the refused upload")
 	if got := s.dataSHA(s.instances[0]); got == s.x {
@@ -276,7 +287,8 @@ func TestAccDatabaseUpload_openPublicTrafficClosedWhenTheUploadFails(t *testing.
 	w.write(s.network() + s.upload(0, corrupt, "open_public_traffic = true"))
 	s.resetStats()
 	out = w.must("apply")
-	contains(t, "apply of a corrupt file", out, []string{"The upload failed in Aura", "loading failed"})
+	contains(t, "apply of a corrupt file", out, []string{"Aura failed to load the uploaded file", "loading failed", "InvalidDumpFile",
+		"See: https://neo4j.com/docs/aura/managing-instances/backup-restore-export/", "change triggers to upload again"})
 	s.expectRequests("apply of a corrupt file", 2, 1)
 	s.expectClosed("after the corrupt file")
 	planEmpty(t, w, "after the corrupt file")
@@ -363,23 +375,28 @@ func TestAccDatabaseUpload_publicTrafficOffRefusedWithoutTheFlag(t *testing.T) {
 }
 
 // State written before open_public_traffic (schema version 1) reads back as false with no diff, refreshed or
-// not, and is written as version 2.
+// not, and is written as the current version (3).
 func TestAccDatabaseUpload_stateFromVersion1PlansNothing(t *testing.T) {
 	needsEmulator(t)
 	s := newWindowScene(t, 1, 300*time.Millisecond)
-	w := newCLIWorkdir(t, providerBlock(s.e)+fmt.Sprintf(`
+	w := newCLIWorkdir(t, providerBlock(s.e)+passwordVariable("pw")+fmt.Sprintf(`
 resource "aura_database_upload" "u" {
   instance_id       = %q
   source_path       = %q
   confirm_overwrite = true
+  password_wo       = var.pw
 }
 `, s.instances[0], s.file))
+	w.env = append(w.env, "TF_VAR_pw="+s.passwords[0])
 	t.Cleanup(func() { w.run("destroy") })
 	w.must("apply")
 	file := filepath.Join(w.dir, "terraform.tfstate")
 	rewriteUploadState(t, file, func(inst map[string]any) {
 		inst["schema_version"] = 1
-		delete(inst["attributes"].(map[string]any), "open_public_traffic")
+		attrs := inst["attributes"].(map[string]any)
+		for _, added := range []string{"open_public_traffic", "username", "password_wo", "password_wo_version"} {
+			delete(attrs, added)
+		}
 	})
 	s.resetStats()
 	for _, args := range [][]string{{"plan", "-refresh=false", "-detailed-exitcode"}, {"plan", "-detailed-exitcode"}} {
@@ -389,8 +406,9 @@ resource "aura_database_upload" "u" {
 	}
 	w.must("apply", "-refresh-only")
 	rewriteUploadState(t, file, func(inst map[string]any) {
-		if v, open := inst["schema_version"], inst["attributes"].(map[string]any)["open_public_traffic"]; v != float64(2) || open != false {
-			t.Errorf("after a refresh: schema_version %v, open_public_traffic %v; want 2, false", v, open)
+		attrs := inst["attributes"].(map[string]any)
+		if v, open, user := inst["schema_version"], attrs["open_public_traffic"], attrs["username"]; v != float64(3) || open != false || user != "neo4j" {
+			t.Errorf("after a refresh: schema_version %v, open_public_traffic %v, username %v; want 3, false, neo4j", v, open, user)
 		}
 	})
 	if a := countActsAt(t, s.e.BaseURL()); a != (acts{}) {

@@ -44,6 +44,7 @@ resource "aura_database_upload" "private" {
   instance_id         = aura_instance.private.id
   source_path         = aura_snapshot_export.source.path
   confirm_overwrite   = true
+  password_wo         = aura_instance.private.password
   open_public_traffic = true
   triggers = {
     release = "2026-11-26"

@@ -30,10 +30,13 @@ resource "aura_instance" "replica" {
 # after a snapshot of the replica (the undo). A different file uploads nothing by itself: change the trigger to
 # upload again. Keep triggers to values you set: one computed elsewhere (say, the export's sha256, unknown again
 # whenever the file is downloaded anew on another machine) would upload again without anyone asking.
+# The file goes through the Aura console host (as `neo4j-admin database upload` sends it), authenticated as the
+# database's own user: password_wo is write-only, never stored in state or plan.
 resource "aura_database_upload" "replica" {
   instance_id       = aura_instance.replica.id
   source_path       = aura_snapshot_export.source.path
   confirm_overwrite = true
+  password_wo       = aura_instance.replica.password
   triggers = {
     release = "2026-11-26"
   }

@@ -1,0 +1,66 @@
+package auraupload
+
+import (
+	"strings"
+	"testing"
+)
+
+// Every host form of the reference's 1.1, with the examples of AuraURLFactoryTest.
+func TestConsoleFor_derivesTheConsoleOfEveryHostForm(t *testing.T) {
+	for _, tc := range []struct{ conn, base, db string }{
+		{"neo4j+s://rogue.databases.neo4j.io", "https://console.neo4j.io", "rogue"},
+		{"bolt+routing://mydbid-testenvironment.databases.neo4j.io", "https://console-testenvironment.neo4j.io", "mydbid"},
+		{"neo4j+s://b7ea95cc-staging.databases.neo4j.io", "https://console-staging.neo4j.io", "b7ea95cc"},
+		{"neo4j+s://rogue.databases.neo4j.io:7687", "https://console.neo4j.io", "rogue"},
+		{"bolt://rogue.databases.neo4j.io/some/path", "https://console.neo4j.io", "rogue"},
+		{"neo4j+ssc://rogue.databases.neo4j.io", "https://console.neo4j.io", "rogue"},
+		{"neo4j://rogue.databases.neo4j.io", "https://console.neo4j.io", "rogue"},
+		{"neo4j+s://rogue.production-orch-0001.neo4j.io", "https://console.neo4j.io", "rogue"},
+		{"neo4j+s://rogue.staging-orch-0001.neo4j.io", "https://console-staging.neo4j.io", "rogue"},
+		{"neo4j+s://rogue.env-orch-0001.neo4j-abc.io", "https://console-env.neo4j-abc.io", "rogue"},
+		{"neo4j+s://rogue.production-orch-0001.neo4j.io:7687", "https://console.neo4j.io", "rogue"},
+	} {
+		got, err := ConsoleFor(tc.conn, "")
+		if err != nil {
+			t.Errorf("%s: %v", tc.conn, err)
+			continue
+		}
+		if got.BaseURL != tc.base || got.DBID != tc.db {
+			t.Errorf("%s: got %+v, want base %s, database %s", tc.conn, got, tc.base, tc.db)
+		}
+	}
+}
+
+func TestConsoleFor_overrideKeepsTheDatabaseID(t *testing.T) {
+	got, err := ConsoleFor("neo4j+s://a1b2c3d4.databases.neo4j.io", "http://127.0.0.1:9999/console/")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.BaseURL != "http://127.0.0.1:9999/console" || got.DBID != "a1b2c3d4" {
+		t.Fatalf("got %+v", got)
+	}
+}
+
+func TestConsoleFor_refusesAHostItDoesNotKnowNamingTheURL(t *testing.T) {
+	for _, conn := range []string{
+		"neo4j+s://rogue.example.com",
+		"https://rogue.databases.neo4j.io",        // not a Bolt scheme
+		"neo4j+s://rogue.env-orch-0001.neo4j.io",  // an environment other than production/staging needs a suffix
+		"neo4j+s://myinstance.instances.neo4j.io", // instance-based: the database id is not in the host
+		"neo4j+s://rogue.databases.neo4j-abc.io",  // the dev matcher, which the reference enables only by P2C_DEV_MODE
+		"",
+		"not a url",
+	} {
+		_, err := ConsoleFor(conn, "")
+		if err == nil {
+			t.Errorf("%q: accepted", conn)
+			continue
+		}
+		if !strings.Contains(err.Error(), "\""+conn+"\"") {
+			t.Errorf("%q: the error does not name the URL: %v", conn, err)
+		}
+	}
+	if _, err := ConsoleFor("neo4j+s://myinstance.instances.neo4j.io", ""); !strings.Contains(err.Error(), "instance-based") {
+		t.Errorf("the instance-based form is not refused as such: %v", err)
+	}
+}
