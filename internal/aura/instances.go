@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/url"
 	"slices"
+	"strings"
 	"time"
 )
 
@@ -149,7 +150,7 @@ func (c *Client) findCreated(ctx context.Context, req CreateInstanceRequest, beg
 		return &CreatedInstance{ID: in.ID, Name: in.Name, TenantID: in.TenantID, CloudProvider: in.CloudProvider,
 			Region: in.Region, Type: in.Type, ConnectionURL: in.ConnectionURL, Adopted: true}, true, nil
 	}
-	return nil, false, fmt.Errorf("several instances named %q were created since the request began (%v); import the right one", req.Name, ids)
+	return nil, false, fmt.Errorf("several instances named %q were created since the request began (%s); import the right one", req.Name, strings.Join(ids, ", "))
 }
 
 // UpdateInstance PATCHes the instance. A retried PATCH whose first attempt took effect meets a 409 (the

@@ -136,6 +136,10 @@ func (r *databaseUploadResource) ModifyPlan(ctx context.Context, req resource.Mo
 		}
 		return
 	}
+	// open_public_traffic changes a network access configuration: the project's extension, which the public API lacks.
+	if plan.OpenPublicTraffic.ValueBool() && !r.data.extensionAtPlan(ctx, networkFeature, types.StringNull(), &resp.Diagnostics) {
+		return
+	}
 	in, err, ok := r.data.targetAtPlan(ctx, plan.InstanceID, "instance_id", "upload", true, &resp.Diagnostics)
 	if !ok {
 		return

@@ -185,3 +185,26 @@ removed {
 		t.Fatalf("the forgotten instance %s is not in Aura: %v", id, err)
 	}
 }
+
+// A record of the instance outlives it when the instance is deleted outside Terraform: it refuses nothing then,
+// and the next plan announces the deletion and creates a new instance.
+func TestAccDeletionProtection_recordOfAGoneInstanceRefusesNothing(t *testing.T) {
+	needsEmulator(t)
+	w := newCLIWorkdir(t, destroyWarningConfig("europe-west1", "deletion_protection = true"))
+	t.Cleanup(func() {
+		w.write(destroyWarningConfig("europe-west1", "deletion_protection = false"))
+		w.run("apply")
+		w.run("destroy")
+	})
+	w.must("apply")
+	id := w.output("id")
+	// An in-place update saves the plan's record (protected, as the prior state was) in private state.
+	w.write(destroyWarningConfig("europe-west1", "deletion_protection = false"))
+	w.must("apply")
+	control(t, "DELETE", "/_emulator/instances/"+id, nil, nil)
+	out, code := w.run("plan", "-detailed-exitcode")
+	if code != 2 {
+		t.Fatalf("plan after the instance was deleted outside Terraform exited %d, want 2:\n%s", code, out)
+	}
+	contains(t, "plan after an outside delete", out, []string{"deleted outside Terraform", "aura_instance.prod will be created"}, "Deletion protection is on")
+}

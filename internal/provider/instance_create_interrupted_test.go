@@ -52,7 +52,7 @@ func TestAccInstance_interruptedCreateKeepsTheInstances(t *testing.T) {
 	if code == 0 {
 		t.Fatalf("the interrupted apply exited 0:\n%s", out)
 	}
-	contains(t, "interrupted apply", out, []string{"Creating the Aura instance was interrupted", `was interrupted while it was "creating"`, "kept in state, untainted"},
+	contains(t, "interrupted apply", out, []string{"was interrupted", `was interrupted while it was "creating"`, "kept in state, untainted"},
 		"did not become [", "tainted and will be replaced")
 	ids := w.stateAttr("id")
 	if len(ids) != 3 {
@@ -87,7 +87,7 @@ func TestAccInstance_createTimeoutKeepsTheInstance(t *testing.T) {
 
 	out := w.must("apply")
 	contains(t, "apply whose wait times out", out, []string{
-		"The new Aura instance did not become running within the create timeout",
+		"did not become running within the create timeout",
 		`did not become running within the create timeout (1s); its last status was "creating"`,
 		"kept in state, untainted",
 	}, "did not become [", "tainted and will be replaced")

@@ -3,6 +3,7 @@ package provider
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -113,7 +114,20 @@ const replacedKey = "replaces"
 type replacedRecord struct {
 	ID        string `json:"id"`
 	Name      string `json:"name"`
+	Type      string `json:"type"`
 	Protected bool   `json:"protected"`
+}
+
+// privateSetter is the Private of a plan, create or read response.
+type privateSetter interface {
+	SetKey(context.Context, string, []byte) diag.Diagnostics
+}
+
+// recordInstance keeps the instance's record in private state. Create and Read keep it too, as a plan's private
+// state is saved only when applied: a taint's re-plan has only what the last create, read or update saved.
+func recordInstance(ctx context.Context, to privateSetter, m *instanceModel, diags *diag.Diagnostics) {
+	raw, _ := json.Marshal(replacedRecord{m.ID.ValueString(), m.Name.ValueString(), m.Type.ValueString(), m.DeletionProtection.ValueBool()})
+	diags.Append(to.SetKey(ctx, replacedKey, raw)...)
 }
 
 func (r *instanceResource) recordReplaced(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
@@ -121,8 +135,7 @@ func (r *instanceResource) recordReplaced(ctx context.Context, req resource.Modi
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	raw, _ := json.Marshal(replacedRecord{state.ID.ValueString(), state.Name.ValueString(), state.DeletionProtection.ValueBool()})
-	resp.Diagnostics.Append(resp.Private.SetKey(ctx, replacedKey, raw)...)
+	recordInstance(ctx, resp.Private, &state.instanceModel, &resp.Diagnostics)
 }
 
 func (r *instanceResource) refuseProtectedReplacement(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
@@ -133,10 +146,14 @@ func (r *instanceResource) refuseProtectedReplacement(ctx context.Context, req r
 		return // a create
 	}
 	resp.Diagnostics.Append(resp.Private.SetKey(ctx, replacedKey, nil)...)
+	// A record outlives its instance when the instance was deleted outside Terraform: then nothing is destroyed.
+	if _, err := r.data.instanceRead(ctx, rec.ID); errors.Is(err, aura.ErrNotFound) {
+		return
+	}
 	if rec.Protected {
 		resp.Diagnostics.AddAttributeError(path.Root("deletion_protection"), "Deletion protection is on",
-			fmt.Sprintf("This plan would replace instance %s (%q) (terraform apply -replace, or a taint). Aura would delete its "+
+			fmt.Sprintf("This plan would replace instance %s (%q, %s) (terraform apply -replace). Aura would delete its "+
 				"data and all its snapshots with it. It has deletion_protection = true. To go ahead, set deletion_protection = "+
-				"false and apply that first (an in-place change, no API call), then plan again.", rec.ID, rec.Name))
+				"false and apply that first (an in-place change, no API call), then plan again.", rec.ID, rec.Name, rec.Type))
 	}
 }

