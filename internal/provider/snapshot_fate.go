@@ -21,7 +21,7 @@ func (pd *providerData) snapshotFate(ctx context.Context, state *snapshotResourc
 		return "Snapshot kept by Aura", fmt.Sprintf("Aura keeps it restorable until %s (in %s) while instance %s exists: deleting the instance (as this apply does if it destroys it too) deletes it with all the instance's snapshots.",
 			until.Format(time.RFC3339), span(until.Sub(now)), state.InstanceID.ValueString())
 	case err == nil && !hasUntil:
-		return "Snapshot kept by Aura", "Aura keeps it until the end of its retention window while instance "+state.InstanceID.ValueString()+" exists: deleting the instance (as this apply does if it destroys it too) deletes it with all the instance's snapshots."
+		return "Snapshot kept by Aura", "Aura keeps it until the end of its retention window while instance " + state.InstanceID.ValueString() + " exists: deleting the instance (as this apply does if it destroys it too) deletes it with all the instance's snapshots."
 	case err != nil && !errors.Is(err, aura.ErrNotFound):
 		return "Snapshot removed from state", fmt.Sprintf("Whether Aura still has it could not be read now (%v).", err)
 	case err != nil:
