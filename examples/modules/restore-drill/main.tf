@@ -41,6 +41,9 @@ resource "aura_instance_from_snapshot" "drill" {
   tenant_id          = data.aura_instance.source.tenant_id
   source_instance_id = var.instance_id
   source_snapshot_id = data.aura_snapshot.newest_exportable.snapshot_id
+
+  # A drill's clone is temporary: terraform test destroys it at the end of every run.
+  deletion_protection = false
 }
 
 # Runs only with verify_command; terraform_data is built into Terraform and OpenTofu, so nothing is downloaded.

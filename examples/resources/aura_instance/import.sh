@@ -1,4 +1,3 @@
-# Import by instance id. The API never returns the Neo4j version or the password: the version defaults to 5
-# (append ":4" for a version 4 instance) and the password stays empty in state.
+# By instance id (a Neo4j 5 instance), or "<id>:4" for a Neo4j 4 one: the API never returns the version.
 terraform import aura_instance.orders 2f49c2b3
-terraform import aura_instance.legacy 7c1d9e20:4
+terraform import aura_instance.orders 7c1d9e20:4
