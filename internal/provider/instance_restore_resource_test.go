@@ -2,12 +2,14 @@ package provider
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"regexp"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
@@ -240,7 +242,7 @@ output "status" { value = aura_instance_restore.rollback.status }
 		t.Fatal(err)
 	}
 	contains(t, "plan of the create", out, []string{"This apply overwrites instance data", "restores instance " + prod + ` ("acc-intent-prod", professional-db)`,
-		"from snapshot " + s.SnapshotID, "taken " + s.Timestamp, "It returns to the state of " + s.Timestamp + ", ", "m ago: writes since are lost", "backup_snapshot_id, the undo"})
+		"from snapshot " + s.SnapshotID, "taken " + s.Timestamp, "It returns to its data as of " + s.Timestamp + ", ", "m ago: writes since are lost", "backup_snapshot_id, the undo"})
 	if code != 2 {
 		t.Fatalf("plan of the create exited %d", code)
 	}
@@ -482,4 +484,22 @@ resource "aura_instance_restore" "free" {
 			},
 		},
 	})
+}
+
+// The warning's sentence about what is lost reads as a sentence whatever is known of the snapshot at plan.
+func TestWhatIsLost_readsWellWithUnknownValues(t *testing.T) {
+	_, unknown := describeSnapshot(types.StringUnknown(), nil)
+	_, unread := describeSnapshot(types.StringValue("5e7cb4ef"), errors.New("503"))
+	_, fresh := describeSnapshot(types.StringNull(), nil)
+	for _, c := range []struct{ method, since, want string }{
+		{"restore", unknown, "It returns to its data as of the time that snapshot was taken: writes since are lost."},
+		{"restore", unread, "It returns to its data as of the time that snapshot was taken: writes since are lost."},
+		{"overwrite", unknown, "All data of the target now is lost: it becomes the source's data as of the time that snapshot was taken."},
+		{"overwrite", fresh, "All data of the target now is lost: it becomes the source's data as of the apply."},
+		{"restore", "2026-12-01T10:00:00Z, 2h ago", "It returns to its data as of 2026-12-01T10:00:00Z, 2h ago: writes since are lost."},
+	} {
+		if got := whatIsLost(c.method, c.since); got != c.want {
+			t.Errorf("%s since %q:\n got %q\nwant %q", c.method, c.since, got, c.want)
+		}
+	}
 }
