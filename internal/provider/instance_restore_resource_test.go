@@ -503,3 +503,69 @@ func TestWhatIsLost_readsWellWithUnknownValues(t *testing.T) {
 		}
 	}
 }
+
+// The acts guide's rows on what Terraform itself sees as a new act: triggers set where there were none run the
+// restore again, and so does a new address (state rm, or a rename without a moved block); an undo snapshot that
+// Aura refuses stops the act before it is sent, and the apply fails.
+func TestAccInstanceRestore_newTriggersAndAddressesRunItAFailedUndoStopsIt(t *testing.T) {
+	needsAcc(t)
+	t.Parallel()
+	e, _ := slowEmulator(t, 300*time.Millisecond)
+	base := providerBlock(e) + `
+resource "aura_instance" "prod" {
+  name                = "acts-rows"
+  type                = "professional-db"
+  cloud_provider      = "gcp"
+  region              = "europe-west1"
+  memory              = "2GB"
+  deletion_protection = false
+}
+resource "aura_snapshot" "known_good" {
+  instance_id = aura_instance.prod.id
+}
+`
+	restore := func(name, triggers string) string {
+		return fmt.Sprintf(`
+resource "aura_instance_restore" %q {
+  instance_id       = aura_instance.prod.id
+  snapshot_id       = aura_snapshot.known_good.snapshot_id
+  confirm_overwrite = true
+  %s
+}
+`, name, triggers)
+	}
+	expect := func(when string, want acts) {
+		t.Helper()
+		if got := countActsAt(t, e.BaseURL()); got != want {
+			t.Errorf("%s: %+v sent, want %+v", when, got, want)
+		}
+		slowControl(t, e, "DELETE", "/_emulator/stats", nil, nil)
+	}
+	w := newCLIWorkdir(t, base+restore("rollback", ""))
+	t.Cleanup(func() { w.run("destroy") })
+	w.must("apply")
+	expect("create", acts{Restores: 1, Snapshots: 2, Creates: 1})
+
+	w.write(base + restore("rollback", `triggers = { ticket = "INC-1" }`))
+	contains(t, "plan with triggers where there were none", w.must("plan"), []string{"aura_instance_restore.rollback must be replaced", "This apply overwrites instance data"})
+	w.must("apply")
+	expect("triggers set where there were none", acts{Restores: 1, Snapshots: 1})
+
+	w.must("state", "rm", "aura_instance_restore.rollback")
+	w.must("apply")
+	expect("after terraform state rm", acts{Restores: 1, Snapshots: 1})
+
+	w.write(base + restore("rollback_renamed", `triggers = { ticket = "INC-1" }`))
+	w.must("apply")
+	expect("renamed without a moved block", acts{Restores: 1, Snapshots: 1})
+
+	slowControl(t, e, "POST", "/_emulator/faults", map[string]any{"method": "POST", "path": `/snapshots$`, "status": 400, "count": 1}, nil)
+	out, code := w.run("apply", "-replace=aura_instance_restore.rollback_renamed")
+	if code == 0 {
+		t.Errorf("the apply whose undo snapshot failed exited 0:\n%s", out)
+	}
+	if got := countActsAt(t, e.BaseURL()); got != (acts{Snapshots: 1}) {
+		t.Errorf("undo snapshot refused: %+v sent, want the one snapshot request and no restore", got)
+	}
+	slowControl(t, e, "DELETE", "/_emulator/faults", nil, nil)
+}
