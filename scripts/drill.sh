@@ -74,4 +74,17 @@ cat "$work/test.log"
 if grep -F -q -e "$AURA_CLIENT_SECRET" -e "$token" "$work/test.log"; then echo "the drill's output shows a secret" >&2; exit 1; fi
 left=$(api "$base/v1/instances" | jq '[.data[] | select(.id != "'"$source_id"'")] | length')
 [ "$left" = 0 ] || { echo "the drill left $left instances behind" >&2; exit 1; }
+
+# The age check reads Aura's clock: with the emulator's clock moved past max_snapshot_age (and before the next
+# daily scheduled snapshot), the same drill must fail, naming the age check.
+curl -fsS -X POST "$base/_emulator/clock/advance" -d '{"duration": "2h"}' > /dev/null
+echo "== $tf_name test again, the emulator's clock 2h on and max_snapshot_age = 1h: it must fail"
+status=0
+(cd examples/modules/restore-drill && TF_VAR_max_snapshot_age=1h "$tf_cli" test -no-color) > "$work/stale.log" 2>&1 || status=$?
+if [ $status -eq 0 ] || ! grep -q "more than 1h before" "$work/stale.log"; then
+  cat "$work/stale.log"; echo "the drill passed (exit $status) with a snapshot older than max_snapshot_age on Aura's clock" >&2; exit 1
+fi
+grep -m1 "more than 1h before" "$work/stale.log" | sed 's/^ */   /'
+left=$(api "$base/v1/instances" | jq '[.data[] | select(.id != "'"$source_id"'")] | length')
+[ "$left" = 0 ] || { echo "the failed drill left $left instances behind" >&2; exit 1; }
 echo "== restore drill passed in $(( $(date +%s) - began ))s with $tf_name; the clone is destroyed"

@@ -100,8 +100,9 @@ output "snapshot_id" {
   value = one(aura_snapshot.before_release[*].snapshot_id)
 }
 
+# Null, and so not shown, outside stage 2: the list is read only then (a 0 later would say it found none).
 output "exportable_snapshots" {
-  value = length(data.aura_snapshots.exportable) > 0 ? length(data.aura_snapshots.exportable[0].snapshots) : 0
+  value = length(data.aura_snapshots.exportable) > 0 ? length(data.aura_snapshots.exportable[0].snapshots) : null
 }
 
 output "restore_method" {

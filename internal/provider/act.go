@@ -173,11 +173,11 @@ func describeSnapshot(snapshotID types.String, err error) (desc, since string) {
 	case snapshotID.IsNull():
 		return "a fresh snapshot of the source taken during the apply", "the apply"
 	case snapshotID.IsUnknown():
-		return "a snapshot known after apply", "that snapshot was taken"
+		return "a snapshot known after apply", "the time that snapshot was taken"
 	case err != nil:
-		return fmt.Sprintf("snapshot %s (not readable now: %v)", snapshotID.ValueString(), err), "that snapshot was taken"
+		return fmt.Sprintf("snapshot %s (not readable now: %v)", snapshotID.ValueString(), err), "the time that snapshot was taken"
 	}
-	return "snapshot " + snapshotID.ValueString(), "that snapshot was taken"
+	return "snapshot " + snapshotID.ValueString(), "the time that snapshot was taken"
 }
 
 // describeSnapshotRead words a snapshot as read: a nil one is the fresh snapshot Aura takes when none is named.

@@ -2,7 +2,13 @@ package provider
 
 import (
 	"context"
+	"fmt"
+	"strings"
 	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework-validators/datasourcevalidator"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
@@ -13,7 +19,10 @@ import (
 	"github.com/aura-terraform/terraform-provider-aura/internal/aura"
 )
 
-var _ datasource.DataSourceWithConfigure = (*backupStatusDataSource)(nil)
+var (
+	_ datasource.DataSourceWithConfigure        = (*backupStatusDataSource)(nil)
+	_ datasource.DataSourceWithConfigValidators = (*backupStatusDataSource)(nil)
+)
 
 type backupStatusDataSource struct{ data *providerData }
 
@@ -21,6 +30,8 @@ func NewBackupStatusDataSource() datasource.DataSource { return &backupStatusDat
 
 type backupStatusModel struct {
 	InstanceID               types.String   `tfsdk:"instance_id"`
+	InstanceName             types.String   `tfsdk:"instance_name"`
+	Paused                   types.Bool     `tfsdk:"paused"`
 	InstanceVersion          types.String   `tfsdk:"instance_version"`
 	InstanceType             types.String   `tfsdk:"instance_type"`
 	ScheduledCadence         types.String   `tfsdk:"scheduled_cadence"`
@@ -42,7 +53,14 @@ func (d *backupStatusDataSource) Schema(_ context.Context, _ datasource.SchemaRe
 		MarkdownDescription: "The recovery posture of one instance: its newest completed and newest exportable snapshots, their ages, how " +
 			"far back a restore can reach. Made for `check` blocks and postconditions that fail a pipeline when backups go stale.",
 		Attributes: map[string]schema.Attribute{
-			"instance_id": schema.StringAttribute{Required: true, MarkdownDescription: "Instance whose backups to check."},
+			"instance_id": schema.StringAttribute{Optional: true, Computed: true, MarkdownDescription: "Instance whose backups to check. Set this or `instance_name`."},
+			"instance_name": schema.StringAttribute{
+				Optional: true,
+				MarkdownDescription: "Look the instance up by its name in the provider's tenant instead (exactly one instance must have it). " +
+					"A literal name keeps the read at plan time even when the plan changes the instance, where " +
+					"`aura_instance.<name>.id` would defer it to the apply.",
+			},
+			"paused": schema.BoolAttribute{Computed: true, MarkdownDescription: "Whether the instance is paused (status `paused` or `pausing`) when read. Aura takes no scheduled snapshot while it is."},
 			"instance_version": schema.StringAttribute{
 				Optional: true, Computed: true,
 				MarkdownDescription: "The instance's Neo4j version, `4` or `5` (default `5`). Aura does not return it, and the windows and schedule of `enterprise-db` depend on it: pass `aura_instance.<name>.version`.",
@@ -83,6 +101,13 @@ func (d *backupStatusDataSource) Read(ctx context.Context, req datasource.ReadRe
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	if !m.InstanceName.IsNull() {
+		id, ok := d.instanceIDByName(ctx, m.InstanceName.ValueString(), &resp.Diagnostics)
+		if !ok {
+			return
+		}
+		m.InstanceID = types.StringValue(id)
+	}
 	q := snapshotQuery{InstanceID: m.InstanceID, InstanceVersion: m.InstanceVersion}
 	sc, ok := d.data.scope(ctx, &q, &resp.Diagnostics)
 	if !ok {
@@ -95,6 +120,7 @@ func (d *backupStatusDataSource) Read(ctx context.Context, req datasource.ReadRe
 	}
 	now := d.data.client.ServerNow().UTC().Truncate(time.Second)
 	m.InstanceVersion, m.InstanceType = q.InstanceVersion, types.StringValue(sc.in.Type)
+	m.Paused = types.BoolValue(sc.in.Status == "paused" || sc.in.Status == "pausing")
 	cadence, every := scheduledCadence(sc.in.Type, sc.version)
 	m.ScheduledCadence, m.ScheduledIntervalSeconds = types.StringValue(cadence), types.Int64Null()
 	if every > 0 {
@@ -108,6 +134,34 @@ func (d *backupStatusDataSource) Read(ctx context.Context, req datasource.ReadRe
 	}
 	m.CheckedAt = types.StringValue(now.Format(time.RFC3339))
 	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
+}
+
+func (d *backupStatusDataSource) ConfigValidators(context.Context) []datasource.ConfigValidator {
+	return []datasource.ConfigValidator{
+		datasourcevalidator.ExactlyOneOf(path.MatchRoot("instance_id"), path.MatchRoot("instance_name")),
+	}
+}
+
+// instanceIDByName finds the one instance of the provider's tenant with that name.
+func (d *backupStatusDataSource) instanceIDByName(ctx context.Context, name string, diags *diag.Diagnostics) (string, bool) {
+	list, err := d.data.client.ListInstances(ctx, d.data.tenantID)
+	if err != nil {
+		diags.AddAttributeError(path.Root("instance_name"), "Listing Aura instances failed", err.Error())
+		return "", false
+	}
+	var ids []string
+	for _, s := range list {
+		if s.Name == name {
+			ids = append(ids, s.ID)
+		}
+	}
+	if len(ids) != 1 {
+		diags.AddAttributeError(path.Root("instance_name"), "No single instance with that name",
+			fmt.Sprintf("instance_name = %q matches %d instances of the tenant (%s); exactly one must. Use instance_id to name one.",
+				name, len(ids), strings.Join(ids, ", ")))
+		return "", false
+	}
+	return ids[0], true
 }
 
 // snapshotAndAge shows s (nil: none) and its age at now in whole seconds, never negative (a clock a second behind

@@ -3,6 +3,7 @@ package provider
 import (
 	"context"
 	"fmt"
+	"regexp"
 	"strconv"
 	"strings"
 	"testing"
@@ -349,5 +350,87 @@ output "interval_is_null" { value = tostring(data.aura_backup_status.ledger.sche
 	}
 	if w.output("completed_id") != sid || w.output("exportable_id") != sid || w.output("restorable_since") != s.Timestamp {
 		t.Errorf("newest %s / %s, restorable since %s; want the on-demand %s of %s", w.output("completed_id"), w.output("exportable_id"), w.output("restorable_since"), sid, s.Timestamp)
+	}
+}
+
+// postureGuideConfig is the first pattern of the recovery posture guide, verbatim: the instance, and (gate) the
+// gate that reads it by name.
+func postureGuideConfig(t *testing.T, e *emulator.Emulator, gate bool) string {
+	t.Helper()
+	blocks := guideBlocks(t, "../../docs/guides/recovery-posture-checks.md")
+	if len(blocks) < 2 || !strings.Contains(blocks[0].hcl, `resource "aura_instance" "ledger"`) || !strings.Contains(blocks[1].hcl, `instance_name = "ledger"`) {
+		t.Fatalf("the guide's first blocks are no longer the instance and the gate by name")
+	}
+	config := providerBlock(e) + blocks[0].hcl
+	if gate {
+		config += blocks[1].hcl
+	}
+	return config
+}
+
+// ledgerReady applies the guide's instance and waits for its first scheduled snapshot to complete, as it does
+// minutes after a creation on Aura; it returns the instance's id.
+func ledgerReady(t *testing.T, e *emulator.Emulator, c *aura.Client, w *cliWorkdir) string {
+	t.Helper()
+	w.must("apply")
+	id := regexp.MustCompile(`(?m)^\s+id\s+= "([^"]+)"`).FindStringSubmatch(w.must("state", "show", "aura_instance.ledger"))[1]
+	list, err := c.ListSnapshots(context.Background(), id, time.Time{})
+	if err != nil || len(list) != 1 {
+		t.Fatalf("the new ledger lists %d snapshots (%v), want its first scheduled one", len(list), err)
+	}
+	if _, err := c.WaitForSnapshot(context.Background(), id, list[0].SnapshotID); err != nil {
+		t.Fatal(err)
+	}
+	return id
+}
+
+// The guide's gate, through the CLI: fresh backups pass; an instance paused through the API with 48 hours of the
+// emulator's clock gone by fails the plan, with the age in the message, although that plan resumes the instance
+// (a gate that referred to aura_instance.ledger would be read at apply only, and pass).
+func TestAccBackupStatus_gateByNameFailsForAPauseNobodyPlanned(t *testing.T) {
+	needsAcc(t)
+	t.Parallel()
+	e, c := slowEmulator(t, 300*time.Millisecond)
+	w := newCLIWorkdir(t, postureGuideConfig(t, e, false))
+	id := ledgerReady(t, e, c, w)
+	w.write(postureGuideConfig(t, e, true))
+	if out, code := w.run("plan", "-detailed-exitcode"); code != 0 {
+		t.Fatalf("fresh backups: plan -detailed-exitcode exited %d, want 0:\n%s", code, out)
+	}
+	slowControl(t, e, "PATCH", "/_emulator/instances/"+id, map[string]string{"status": "paused"}, nil)
+	e.AdvanceClock(48 * time.Hour)
+	out, code := w.run("plan")
+	if code != 1 || !strings.Contains(out, "paused = true") || !regexp.MustCompile(`newest exportable snapshot 4[89] h old`).MatchString(out) {
+		t.Fatalf("paused out of band, 48 h on: plan exited %d, want 1 with the age in the gate's message:\n%s", code, out)
+	}
+	t.Logf("the gate's message: %s", regexp.MustCompile(`ledger: paused.*`).FindString(out))
+}
+
+// The guide's pause on purpose: paused in the configuration with an excuse, 48 hours on, the apply that resumes
+// the instance is not failed by the gate; once the excuse ends, the gate judges again (and passes: a scheduled
+// snapshot has landed since the resume).
+func TestAccBackupStatus_gateByNameAcceptsAPauseOnPurpose(t *testing.T) {
+	needsAcc(t)
+	t.Parallel()
+	e, c := slowEmulator(t, 300*time.Millisecond)
+	w := newCLIWorkdir(t, postureGuideConfig(t, e, false))
+	ledgerReady(t, e, c, w)
+	w.write(postureGuideConfig(t, e, true))
+	excuse := emulatorNow(t, e).Add(74 * time.Hour).UTC().Format(time.RFC3339)
+	w.must("apply", "-var", "ledger_paused=true", "-var", "ledger_pause_excused_until="+excuse)
+	e.AdvanceClock(48 * time.Hour)
+	if out, code := w.run("plan", "-var", "ledger_paused=false"); code != 1 {
+		t.Errorf("the same resume without the excuse: plan exited %d, want 1 (the gate):\n%s", code, out)
+	}
+	out, code := w.run("apply", "-var", "ledger_paused=false", "-var", "ledger_pause_excused_until="+excuse)
+	if code != 0 || !strings.Contains(out, "paused") {
+		t.Fatalf("the apply resuming a pause on purpose exited %d, want 0:\n%s", code, out)
+	}
+	if out, code := w.run("plan", "-detailed-exitcode", "-var", "ledger_pause_excused_until="+excuse); code != 0 {
+		t.Errorf("resumed, excuse running: plan -detailed-exitcode exited %d, want 0:\n%s", code, out)
+	}
+	e.AdvanceClock(27 * time.Hour) // past the excuse; the daily schedule has run since the resume
+	if out, code := w.run("plan", "-detailed-exitcode"); code != 0 {
+		t.Errorf("excuse over, a scheduled snapshot since the resume: plan -detailed-exitcode exited %d, want 0:\n%s", code, out)
 	}
 }

@@ -104,6 +104,12 @@ output "snapshot" { value = aura_instance_from_snapshot.clone.source_snapshot_id
 	if out, code := w.run("plan", "-detailed-exitcode"); code != 0 {
 		t.Fatalf("plan after an import naming the source exited %d:\n%s", code, out)
 	}
+	// Triggers first set after the import: recorded, and the plan says that they copy nothing (acts guide).
+	w.write(triggers("0"))
+	contains(t, "plan after the import, triggers set for the first time", w.must("plan"),
+		[]string{"aura_instance_from_snapshot.clone will be updated in-place", "This change by itself runs no data copy", "set for the first time since this clone was imported"},
+		"must be replaced", "copies instance data")
+	w.write(config)
 
 	// The apply above recorded the import; a fresh one leaves triggers first set after it to be recorded.
 	w.must("state", "rm", "aura_instance_from_snapshot.clone")

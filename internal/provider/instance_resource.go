@@ -427,6 +427,12 @@ func (r *instanceResource) ModifyPlan(ctx context.Context, req resource.ModifyPl
 		return
 	}
 	if !actPlanned(ctx, req, &resp.Diagnostics) && !replacing {
+		// Triggers that change without running the copy are the first ones after an import.
+		if len(changedAttrs(ctx, req, &resp.Diagnostics, "triggers")) > 0 {
+			resp.Diagnostics.AddWarning("This change by itself runs no data copy",
+				"triggers are set for the first time since this clone was imported: they are recorded in place and copy nothing. "+
+					"From then on, a change of triggers replaces the clone with a new copy of its source.")
+		}
 		warnUnactedChanges(ctx, req, resp, "data copy", "source_instance_id", "source_snapshot_id")
 		return
 	}

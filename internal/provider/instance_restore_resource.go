@@ -116,12 +116,17 @@ func (r *instanceRestoreResource) ModifyPlan(ctx context.Context, req resource.M
 	if s != nil {
 		snapshot, since = describeSnapshotRead(s), r.data.takenAgo(s)
 	}
-	lost := "All data of the target now is lost: it becomes the source's data as of " + since + "."
-	if method == "restore" {
-		lost = "It returns to the state of " + since + ": writes since are lost."
-	}
 	resp.Diagnostics.AddWarning("This apply overwrites instance data",
-		fmt.Sprintf("The apply restores %s from %s. %s%s", describe(plan.InstanceID, in, err), snapshot, lost, backupNote(plan.BackupBefore)))
+		fmt.Sprintf("The apply restores %s from %s. %s%s", describe(plan.InstanceID, in, err), snapshot, whatIsLost(method, since), backupNote(plan.BackupBefore)))
+}
+
+// whatIsLost is the plan warning's sentence about the data an act replaces; since is a moment (a time and its
+// age, or a phrase such as "the time that snapshot was taken" when the snapshot is not known yet).
+func whatIsLost(method, since string) string {
+	if method == "restore" {
+		return "It returns to its data as of " + since + ": writes since are lost."
+	}
+	return "All data of the target now is lost: it becomes the source's data as of " + since + "."
 }
 
 func (r *instanceRestoreResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {

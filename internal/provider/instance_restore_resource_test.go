@@ -2,12 +2,14 @@ package provider
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"regexp"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
@@ -242,7 +244,7 @@ output "status" { value = aura_instance_restore.rollback.status }
 		t.Fatal(err)
 	}
 	contains(t, "plan of the create", out, []string{"This apply overwrites instance data", "restores instance " + prod + ` ("acc-intent-prod", professional-db)`,
-		"from snapshot " + s.SnapshotID, "taken " + s.Timestamp, "It returns to the state of " + s.Timestamp + ", ", "m ago: writes since are lost", "backup_snapshot_id, the undo"})
+		"from snapshot " + s.SnapshotID, "taken " + s.Timestamp, "It returns to its data as of " + s.Timestamp + ", ", "m ago: writes since are lost", "backup_snapshot_id, the undo"})
 	if code != 2 {
 		t.Fatalf("plan of the create exited %d", code)
 	}
@@ -484,4 +486,88 @@ resource "aura_instance_restore" "free" {
 			},
 		},
 	})
+}
+
+// The warning's sentence about what is lost reads as a sentence whatever is known of the snapshot at plan.
+func TestWhatIsLost_readsWellWithUnknownValues(t *testing.T) {
+	_, unknown := describeSnapshot(types.StringUnknown(), nil)
+	_, unread := describeSnapshot(types.StringValue("5e7cb4ef"), errors.New("503"))
+	_, fresh := describeSnapshot(types.StringNull(), nil)
+	for _, c := range []struct{ method, since, want string }{
+		{"restore", unknown, "It returns to its data as of the time that snapshot was taken: writes since are lost."},
+		{"restore", unread, "It returns to its data as of the time that snapshot was taken: writes since are lost."},
+		{"overwrite", unknown, "All data of the target now is lost: it becomes the source's data as of the time that snapshot was taken."},
+		{"overwrite", fresh, "All data of the target now is lost: it becomes the source's data as of the apply."},
+		{"restore", "2026-12-01T10:00:00Z, 2h ago", "It returns to its data as of 2026-12-01T10:00:00Z, 2h ago: writes since are lost."},
+	} {
+		if got := whatIsLost(c.method, c.since); got != c.want {
+			t.Errorf("%s since %q:\n got %q\nwant %q", c.method, c.since, got, c.want)
+		}
+	}
+}
+
+// The acts guide's rows on what Terraform itself sees as a new act: triggers set where there were none run the
+// restore again, and so does a new address (state rm, or a rename without a moved block); an undo snapshot that
+// Aura refuses stops the act before it is sent, and the apply fails.
+func TestAccInstanceRestore_newTriggersAndAddressesRunItAFailedUndoStopsIt(t *testing.T) {
+	needsAcc(t)
+	t.Parallel()
+	e, _ := slowEmulator(t, 300*time.Millisecond)
+	base := providerBlock(e) + `
+resource "aura_instance" "prod" {
+  name                = "acts-rows"
+  type                = "professional-db"
+  cloud_provider      = "gcp"
+  region              = "europe-west1"
+  memory              = "2GB"
+  deletion_protection = false
+}
+resource "aura_snapshot" "known_good" {
+  instance_id = aura_instance.prod.id
+}
+`
+	restore := func(name, triggers string) string {
+		return fmt.Sprintf(`
+resource "aura_instance_restore" %q {
+  instance_id       = aura_instance.prod.id
+  snapshot_id       = aura_snapshot.known_good.snapshot_id
+  confirm_overwrite = true
+  %s
+}
+`, name, triggers)
+	}
+	expect := func(when string, want acts) {
+		t.Helper()
+		if got := countActsAt(t, e.BaseURL()); got != want {
+			t.Errorf("%s: %+v sent, want %+v", when, got, want)
+		}
+		slowControl(t, e, "DELETE", "/_emulator/stats", nil, nil)
+	}
+	w := newCLIWorkdir(t, base+restore("rollback", ""))
+	t.Cleanup(func() { w.run("destroy") })
+	w.must("apply")
+	expect("create", acts{Restores: 1, Snapshots: 2, Creates: 1})
+
+	w.write(base + restore("rollback", `triggers = { ticket = "INC-1" }`))
+	contains(t, "plan with triggers where there were none", w.must("plan"), []string{"aura_instance_restore.rollback must be replaced", "This apply overwrites instance data"})
+	w.must("apply")
+	expect("triggers set where there were none", acts{Restores: 1, Snapshots: 1})
+
+	w.must("state", "rm", "aura_instance_restore.rollback")
+	w.must("apply")
+	expect("after terraform state rm", acts{Restores: 1, Snapshots: 1})
+
+	w.write(base + restore("rollback_renamed", `triggers = { ticket = "INC-1" }`))
+	w.must("apply")
+	expect("renamed without a moved block", acts{Restores: 1, Snapshots: 1})
+
+	slowControl(t, e, "POST", "/_emulator/faults", map[string]any{"method": "POST", "path": `/snapshots$`, "status": 400, "count": 1}, nil)
+	out, code := w.run("apply", "-replace=aura_instance_restore.rollback_renamed")
+	if code == 0 {
+		t.Errorf("the apply whose undo snapshot failed exited 0:\n%s", out)
+	}
+	if got := countActsAt(t, e.BaseURL()); got != (acts{Snapshots: 1}) {
+		t.Errorf("undo snapshot refused: %+v sent, want the one snapshot request and no restore", got)
+	}
+	slowControl(t, e, "DELETE", "/_emulator/faults", nil, nil)
 }

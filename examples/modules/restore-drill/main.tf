@@ -15,24 +15,34 @@ data "aura_snapshot" "newest_exportable" {
   status           = "Completed"
 }
 
+# The ages are measured with Aura's clock (checked_at, from the API's Date header), not the runner's: a drill run
+# against aura-emulator with its clock moved on fails as it would on Aura. Its days are the ones aura_snapshot
+# listed, so it costs no list call of its own.
+data "aura_backup_status" "source" {
+  instance_id      = var.instance_id
+  instance_version = var.instance_version
+}
+
 # A warning in a plain apply; an error that fails the drill under terraform test.
 check "recovery_point_is_recent" {
   assert {
-    condition     = timecmp(timeadd(data.aura_snapshot.newest_exportable.timestamp, var.max_snapshot_age), plantimestamp()) > 0
-    error_message = "The newest exportable snapshot of ${var.instance_id} was taken at ${data.aura_snapshot.newest_exportable.timestamp}, more than ${var.max_snapshot_age} ago."
+    condition     = timecmp(timeadd(data.aura_snapshot.newest_exportable.timestamp, var.max_snapshot_age), data.aura_backup_status.source.checked_at) > 0
+    error_message = "The newest exportable snapshot of ${var.instance_id} was taken at ${data.aura_snapshot.newest_exportable.timestamp}, more than ${var.max_snapshot_age} before ${data.aura_backup_status.source.checked_at} (Aura's clock)."
   }
 }
 
 resource "aura_instance_from_snapshot" "drill" {
-  name                = var.name
-  type                = data.aura_instance.source.type
-  cloud_provider      = data.aura_instance.source.cloud_provider
-  region              = data.aura_instance.source.region
-  memory              = coalesce(var.memory, data.aura_instance.source.memory)
-  version             = var.instance_version
-  tenant_id           = data.aura_instance.source.tenant_id
-  source_instance_id  = var.instance_id
-  source_snapshot_id  = data.aura_snapshot.newest_exportable.snapshot_id
+  name               = var.name
+  type               = data.aura_instance.source.type
+  cloud_provider     = data.aura_instance.source.cloud_provider
+  region             = data.aura_instance.source.region
+  memory             = coalesce(var.memory, data.aura_instance.source.memory)
+  version            = var.instance_version
+  tenant_id          = data.aura_instance.source.tenant_id
+  source_instance_id = var.instance_id
+  source_snapshot_id = data.aura_snapshot.newest_exportable.snapshot_id
+
+  # A drill's clone is temporary: terraform test destroys it at the end of every run.
   deletion_protection = false
 }
 

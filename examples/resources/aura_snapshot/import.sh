@@ -1,2 +1,2 @@
-# Import by "<instance_id>/<snapshot_id>".
-terraform import aura_snapshot.before_migration 2f49c2b3/6c0a8e2a-4b8f-4f4e-9a61-0f3d2c1b5e77
+# "<instance_id>/<snapshot_id>".
+terraform import aura_snapshot.before_migration 2f49c2b3/5e7cb4ef-9490-4965-9a15-ef454a4677f1
