@@ -449,6 +449,10 @@ func (e *Emulator) storedObject(u *upload, parts []partRef) (uint32, int64, *con
 // exportDocs is where a failed load's Error points.
 const exportDocs = "https://neo4j.com/docs/aura/managing-instances/backup-restore-export/"
 
+// maxExportRead bounds how much of a stored object readExport decodes: an emulated export's JSON value is small,
+// and the padding after it (a benchmark's large file) need not be read.
+const maxExportRead = 64 << 20
+
 // readExport reads the emulated export at the start of the stored object (any bytes after its JSON value are
 // padding) and tells whether this instance can load it.
 func (e *Emulator) readExport(u *upload, in *instance, size int64) (json.RawMessage, *loadError) {
@@ -458,7 +462,7 @@ func (e *Emulator) readExport(u *upload, in *instance, size int64) (json.RawMess
 	}
 	defer rc.Close()
 	var f exportFile
-	if err := json.NewDecoder(io.LimitReader(rc, maxUpload)).Decode(&f); err != nil || f.Magic != 1 {
+	if err := json.NewDecoder(io.LimitReader(rc, maxExportRead)).Decode(&f); err != nil || f.Magic != 1 {
 		return nil, &loadError{fmt.Sprintf("The uploaded file (%d bytes) is not a valid database dump or backup.", size), "InvalidDumpFile", exportDocs}
 	}
 	if lerr := exportFits(f, in); lerr != nil {

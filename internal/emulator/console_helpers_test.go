@@ -21,11 +21,28 @@ type target struct {
 func (h *harness) createTarget(cloud string) target {
 	h.t.Helper()
 	region := map[string]string{"gcp": "europe-west1", "aws": "us-east-1", "azure": "uksouth"}[cloud]
-	r := h.must(202, h.do("POST", "/v1/instances", instanceBody(h.e.TenantID(), "professional-db", "5",
-		map[string]any{"cloud_provider": cloud, "region": region})))
+	return h.createTargetOf("professional-db", "5", map[string]any{"cloud_provider": cloud, "region": region})
+}
+
+// createTargetOf makes a running instance of a type and version (extra as for instanceBody) and keeps its password.
+func (h *harness) createTargetOf(typ, version string, extra map[string]any) target {
+	h.t.Helper()
+	r := h.must(202, h.do("POST", "/v1/instances", instanceBody(h.e.TenantID(), typ, version, extra)))
 	id := r.data()["id"].(string)
 	h.waitStatus(id, "running")
 	return target{id, r.data()["password"].(string)}
+}
+
+// uploadLoads sends file into tg through the console protocol, for a GCP or Azure instance, and waits until the
+// load settles; it fails the test unless the load went loading -> running.
+func (h *harness) uploadLoads(tg target, file []byte) {
+	h.t.Helper()
+	h.must(200, h.uploadGCP(tg, file))
+	c := h.console(tg.id)
+	c.token = h.tokenFor(tg)
+	if seen := c.statuses(); len(seen) != 2 || seen[0] != "loading" || seen[1] != "running" {
+		h.t.Errorf("statuses %v, want loading -> running", seen)
+	}
 }
 
 // exportBytes is an emulated export of a dataset for an instance type and version, followed by padding up to

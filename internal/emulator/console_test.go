@@ -247,3 +247,76 @@ func TestReadyLine_namesTheConsoleURL(t *testing.T) {
 	h.must(200, h.doWith("POST", got+"/v1/databases/"+tg.id+"/import/auth", nil, map[string]string{
 		"Authorization": "Basic " + base64.StdEncoding.EncodeToString([]byte("neo4j:"+tg.password)), "Confirmed": "true"}))
 }
+
+// azureKey is the seeded tenant's customer managed key on Azure.
+func (h *harness) azureKey() string {
+	h.t.Helper()
+	for _, k := range h.must(200, h.do("GET", "/v1/customer-managed-keys?tenantId="+h.e.TenantID(), nil)).list() {
+		if k := k.(map[string]any); k["cloud_provider"] == "azure" {
+			return k["id"].(string)
+		}
+	}
+	h.t.Fatal("the seeded tenant has no Azure key")
+	return ""
+}
+
+// Aura's one documented exception (api/README.md C.3): Neo4j 4 on Azure with a customer managed key takes no
+// upload; it is refused at auth, before any byte is sent. Version 5 with a key, and version 4 without one, load.
+func TestConsole_customerManagedKeyRule(t *testing.T) {
+	h := start(t)
+	key := h.azureKey()
+	azure := func(version string, withKey bool) target {
+		extra := map[string]any{"cloud_provider": "azure", "region": "uksouth"}
+		if withKey {
+			extra["customer_managed_key_id"] = key
+		}
+		return h.createTargetOf("professional-db", version, extra)
+	}
+	// own export, then other data: a load brings the export back, a refusal leaves the other data.
+	prepare := func(tg target) (exported, current string, file []byte) {
+		exported = h.putData(tg.id, map[string]any{"dataset": "exported"})
+		_, file = h.exportOf(tg.id, h.snapshot(tg.id))
+		return exported, h.putData(tg.id, map[string]any{"dataset": "current"}), file
+	}
+
+	v4key := azure("4", true)
+	_, current, _ := prepare(v4key)
+	r := h.must(400, h.console(v4key.id).auth("neo4j", v4key.password, "true"))
+	if r.Body["Reason"] != "UploadNotSupported" || r.Body["Message"] != "Upload is not supported for Neo4j 4 instances on Azure encrypted with a customer managed key; use the Import service" {
+		t.Errorf("4 + Azure + key: %s", r.Raw)
+	}
+	if r.Body["Token"] != nil {
+		t.Errorf("the refusal carries a token: %s", r.Raw)
+	}
+	if s := h.status(v4key.id); s != "running" || h.dataSHA(v4key.id) != current {
+		t.Errorf("the refused upload changed the instance: %s", s)
+	}
+
+	for _, c := range []struct {
+		what, version string
+		withKey       bool
+	}{{"5 + Azure + key", "5", true}, {"4 + Azure, no key", "4", false}} {
+		tg := azure(c.version, c.withKey)
+		exported, _, file := prepare(tg)
+		h.uploadLoads(tg, file)
+		if h.dataSHA(tg.id) != exported {
+			t.Errorf("%s: the upload did not load the file", c.what)
+		}
+	}
+}
+
+// A load starts only from running or loading failed: an instance busy with another operation is refused at
+// initiate, in the console's words, and nothing loads.
+func TestConsole_busyInstanceRefusedAtInitiate(t *testing.T) {
+	h := start(t)
+	tg := h.createTarget("gcp")
+	c := h.console(tg.id)
+	h.must(200, c.auth("neo4j", tg.password, "true"))
+	h.setStatus(tg.id, "updating", "running")
+	if r := h.must(400, c.initiate([]byte("x"))); r.Body["Reason"] != "DatabaseNotRunning" || !strings.Contains(r.Body["Message"].(string), "updating") {
+		t.Errorf("initiate while updating: %s", r.Raw)
+	}
+	if got := h.status(tg.id); got != "updating" {
+		t.Errorf("status %s after a refused initiate", got)
+	}
+}

@@ -72,52 +72,38 @@ func (h *harness) exportOf(id, sid string) (map[string]any, []byte) {
 	return x, body
 }
 
-func (h *harness) upload(id, name string, body []byte) reply {
-	return h.doWith("POST", "/v1/instances/"+id+"/upload", body, map[string]string{
-		"Authorization": "Bearer " + h.token, "Content-Type": "application/octet-stream", "X-Aura-File-Name": name})
-}
-
-func TestExportAndUpload_roundTrip(t *testing.T) {
+// An export is a file the console's import protocol loads: uploaded back, it brings the snapshot's data back.
+func TestExport_uploadedBackBringsTheSnapshotBack(t *testing.T) {
 	h := start(t)
-	id := h.create("professional-db", "5", nil)
-	x := h.putData(id, map[string]any{"dataset": "X"})
-	sid := h.snapshot(id)
-	h.putData(id, map[string]any{"dataset": "Y"})
+	tg := h.createTarget("gcp")
+	x := h.putData(tg.id, map[string]any{"dataset": "X"})
+	sid := h.snapshot(tg.id)
+	h.putData(tg.id, map[string]any{"dataset": "Y"})
 
-	meta, file := h.exportOf(id, sid)
+	meta, file := h.exportOf(tg.id, sid)
 	sum := sha256.Sum256(file)
 	if meta["format"] != "backup" || meta["sha256"] != hex.EncodeToString(sum[:]) || meta["size_bytes"] != float64(len(file)) {
 		t.Errorf("export %v does not describe the %d bytes downloaded", meta, len(file))
 	}
-	r := h.upload(id, "neo4j.backup", file)
-	if r.Status != 202 || r.data()["status"] != "loading" {
-		t.Fatalf("upload %d %s", r.Status, r.Raw)
-	}
-	h.waitStatus(id, "running")
-	if h.dataSHA(id) != x {
+	h.uploadLoads(tg, file)
+	if h.dataSHA(tg.id) != x {
 		t.Error("upload did not bring dataset X back")
 	}
 
-	if r := h.upload(id, "neo4j.dump", file); r.Status != 400 || r.reason() != "file-kind-mismatch" {
-		t.Errorf("wrong kind %d %s", r.Status, r.Raw)
-	}
-	if r := h.upload(id, "", file); r.Status != 400 || r.field() != "X-Aura-File-Name" {
-		t.Errorf("no file name %d %s", r.Status, r.Raw)
-	}
-	h.must(202, h.upload(id, "garbage.backup", []byte("not an export")))
-	h.waitStatus(id, "loading failed")
-
-	v4 := h.create("professional-db", "4", nil)
-	h.must(202, h.upload(v4, "neo4j.dump", []byte(`{"aura_emulator_export":1,"type":"professional-db","version":"5","data":1}`)))
-	h.waitStatus(v4, "loading failed")
 	ds := h.create("professional-ds", "5", nil)
-	dsSnap := h.snapshot(ds)
-	if meta, _ := h.exportOf(ds, dsSnap); meta["format"] != "tar" {
+	if meta, _ := h.exportOf(ds, h.snapshot(ds)); meta["format"] != "tar" {
 		t.Errorf("AuraDS exports as %v", meta["format"])
 	}
-	v4b := h.create("professional-db", "4", nil)
-	if meta, _ := h.exportOf(v4b, h.snapshot(v4b)); meta["format"] != "dump" {
+	v4 := h.createTargetOf("professional-db", "4", nil)
+	want := h.putData(v4.id, map[string]any{"dataset": "four"})
+	meta, file = h.exportOf(v4.id, h.snapshot(v4.id))
+	if meta["format"] != "dump" {
 		t.Errorf("AuraDB 4 exports as %v", meta["format"])
+	}
+	h.putData(v4.id, map[string]any{"dataset": "later"})
+	h.uploadLoads(v4, file)
+	if h.dataSHA(v4.id) != want {
+		t.Error("a version 4 dump uploaded back did not bring its data back")
 	}
 }
 
@@ -135,20 +121,6 @@ func TestDownloadURL_signedAndExpiring(t *testing.T) {
 	}
 }
 
-func TestUpload_refusedWhilePublicTrafficDisabled(t *testing.T) {
-	h := start(t, func(c *Config) { c.Transition = 0 })
-	id := h.create("enterprise-db", "5", map[string]any{"cloud_provider": "aws", "region": "us-east-1"})
-	_, file := h.exportOf(id, h.snapshot(id))
-	base := "/v1/tenants/" + h.e.TenantID() + "/network-access-configurations"
-	n := h.must(202, h.do("POST", base, map[string]any{"cloud_provider": "aws", "region": "us-east-1", "type": "enterprise-db",
-		"private_connectivity": true, "public_traffic_enabled": false})).data()
-	if r := h.upload(id, "neo4j.backup", file); r.Status != 403 || r.reason() != "public-traffic-disabled" {
-		t.Errorf("upload with public traffic off: %d %s", r.Status, r.Raw)
-	}
-	h.must(202, h.do("PATCH", base+"/"+n["id"].(string), map[string]any{"public_traffic_enabled": true}))
-	h.must(202, h.upload(id, "neo4j.backup", file))
-}
-
 func TestNoExtensions_bare404(t *testing.T) {
 	h := start(t, func(c *Config) { c.NoExtensions = true })
 	id := h.create("professional-db", "5", nil)
@@ -157,7 +129,6 @@ func TestNoExtensions_bare404(t *testing.T) {
 		{"POST", "/v1/tenants/" + h.e.TenantID() + "/network-access-configurations"},
 		{"PATCH", "/v1/tenants/" + h.e.TenantID() + "/network-access-configurations/x"},
 		{"POST", "/v1/instances/" + id + "/snapshots/x/export"},
-		{"POST", "/v1/instances/" + id + "/upload"},
 	} {
 		r := h.do(p.method, p.path, nil)
 		if r.Status != 404 || len(r.Raw) != 0 {
@@ -167,62 +138,14 @@ func TestNoExtensions_bare404(t *testing.T) {
 	h.must(200, h.do("GET", "/v1/instances/"+id, nil))
 }
 
-// azureKey is the seeded tenant's customer managed key on Azure.
-func (h *harness) azureKey() string {
-	h.t.Helper()
-	for _, k := range h.must(200, h.do("GET", "/v1/customer-managed-keys?tenantId="+h.e.TenantID(), nil)).list() {
-		if k := k.(map[string]any); k["cloud_provider"] == "azure" {
-			return k["id"].(string)
-		}
-	}
-	h.t.Fatal("the seeded tenant has no Azure key")
-	return ""
-}
-
-func TestUpload_customerManagedKeyRule(t *testing.T) {
-	h := start(t, func(c *Config) { c.Transition = 0 })
-	key := h.azureKey()
-	azure := func(version string, withKey bool) string {
-		extra := map[string]any{"cloud_provider": "azure", "region": "uksouth"}
-		if withKey {
-			extra["customer_managed_key_id"] = key
-		}
-		return h.create("professional-db", version, extra)
-	}
-	// own export, then other data: a load brings the export back, a refusal leaves the other data.
-	prepare := func(id string) (exported, current string, file []byte) {
-		exported = h.putData(id, map[string]any{"dataset": "exported"})
-		_, file = h.exportOf(id, h.snapshot(id))
-		return exported, h.putData(id, map[string]any{"dataset": "current"}), file
-	}
-
-	v4key := azure("4", true)
-	_, current, file := prepare(v4key)
-	for _, name := range []string{"neo4j.dump", "neo4j.backup"} {
-		r := h.upload(v4key, name, file)
-		if r.Status != 400 || r.reason() != "upload-not-supported" {
-			t.Errorf("%s into 4 + Azure + key: %d %s", name, r.Status, r.Raw)
-			continue
-		}
-		if msg := r.Body["errors"].([]any)[0].(map[string]any)["message"]; msg != "Upload is not supported for Neo4j 4 instances on Azure encrypted with a customer managed key; use the Import service" {
-			t.Errorf("message %q", msg)
-		}
-	}
-	if s := h.status(v4key); s != "running" || h.dataSHA(v4key) != current {
-		t.Errorf("the refused upload changed the instance: %s", s)
-	}
-
-	for _, c := range []struct {
-		what, version string
-		withKey       bool
-		name          string
-	}{{"5 + Azure + key", "5", true, "neo4j.backup"}, {"4 + Azure, no key", "4", false, "neo4j.dump"}} {
-		id := azure(c.version, c.withKey)
-		exported, _, file := prepare(id)
-		h.must(202, h.upload(id, c.name, file))
-		h.waitStatus(id, "running")
-		if h.dataSHA(id) != exported {
-			t.Errorf("%s: the upload did not load the file", c.what)
-		}
+// One way to upload, the real one (issue 23): the project's former extension route is gone even where extensions
+// are served.
+func TestUpload_noExtensionRoute(t *testing.T) {
+	h := start(t)
+	id := h.create("professional-db", "5", nil)
+	r := h.doWith("POST", "/v1/instances/"+id+"/upload", []byte("x"), map[string]string{
+		"Authorization": "Bearer " + h.token, "Content-Type": "application/octet-stream", "X-Aura-File-Name": "neo4j.backup"})
+	if r.Status != 404 {
+		t.Errorf("POST /v1/instances/{id}/upload: %d %s, want 404", r.Status, r.Raw)
 	}
 }

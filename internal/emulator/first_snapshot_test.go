@@ -99,7 +99,8 @@ func TestFirstSnapshot_ofACloneHoldsTheClonedData(t *testing.T) {
 // has its snapshots, and resume, restore, overwrite and upload keep them.
 func TestFirstSnapshot_notRetakenLater(t *testing.T) {
 	h := start(t, func(cf *Config) { cf.Transition = 0 })
-	id := h.create("professional-db", "5", nil)
+	tg := h.createTargetOf("professional-db", "5", nil)
+	id := tg.id
 	source := h.create("professional-db", "5", nil)
 	first := h.todaysScheduled(id)
 	own := h.snapshot(id)
@@ -118,7 +119,7 @@ func TestFirstSnapshot_notRetakenLater(t *testing.T) {
 		}},
 		{"upload", func() {
 			_, file := h.exportOf(source, h.snapshot(source))
-			h.must(202, h.upload(id, "neo4j.backup", file))
+			h.must(200, h.uploadGCP(tg, file))
 		}},
 	}
 	for _, s := range steps {

@@ -102,11 +102,11 @@ func TestGraphSize_carriedWithTheData(t *testing.T) {
 	h.must(202, h.do("POST", "/v1/instances/"+overwritten+"/overwrite", map[string]any{"source_instance_id": source, "source_snapshot_id": sid}))
 	clone := h.must(202, h.do("POST", "/v1/instances", instanceBody(h.e.TenantID(), "free-db", "5",
 		map[string]any{"source_instance_id": source, "source_snapshot_id": sid}))).data()["id"].(string)
-	loaded := h.create("free-db", "5", nil)
+	loaded := h.createTargetOf("free-db", "5", nil)
 	_, file := h.exportOf(source, sid)
-	h.must(202, h.upload(loaded, "neo4j.backup", file))
+	h.must(200, h.uploadGCP(loaded, file))
 	h.must(202, h.do("POST", "/v1/instances/"+source+"/snapshots/"+sid+"/restore", nil))
-	targets := map[string]string{"overwrite": overwritten, "clone": clone, "upload": loaded, "restore": source}
+	targets := map[string]string{"overwrite": overwritten, "clone": clone, "upload": loaded.id, "restore": source}
 	for _, id := range targets {
 		h.waitStatus(id, "running")
 	}

@@ -20,6 +20,9 @@ func TestMessages_notFoundAsAuraWordsThem(t *testing.T) {
 	h.wantError(h.do("POST", "/v1/instances", instanceBody(unknown, "professional-db", "5", nil)), 404, "tenant-not-found", noTenant)
 }
 
+// Upload is not among these: it goes through the console's import protocol, which answers a busy instance in its
+// own words (400 DatabaseNotRunning at initiate, api/README.md C.3), not with this API's 409; see
+// TestConsole_busyInstanceRefusedAtInitiate.
 func TestMessages_operationInProgress(t *testing.T) {
 	h := start(t)
 	id := h.create("professional-db", "5", nil)
@@ -33,7 +36,6 @@ func TestMessages_operationInProgress(t *testing.T) {
 		"update":    h.do("PATCH", base, map[string]any{"memory": "16GB"}),
 		"overwrite": h.do("POST", base+"/overwrite", map[string]any{"source_instance_id": id}),
 		"restore":   h.do("POST", base+"/snapshots/"+snap+"/restore", nil),
-		"upload":    h.doWith("POST", base+"/upload", []byte("x"), map[string]string{"Authorization": "Bearer " + h.token, "X-Aura-File-Name": "neo4j.backup"}),
 		"snapshot":  h.do("POST", base+"/snapshots", nil),
 		"clone":     h.do("POST", "/v1/instances", instanceBody(h.e.TenantID(), "professional-db", "5", map[string]any{"source_instance_id": id})),
 	} {

@@ -6,21 +6,22 @@ import (
 )
 
 // A change of public_traffic_enabled holds once the configuration is ready again (api/README.md C.1): while it
-// is updating, the setting it replaces holds too. So an upload is refused until an opening is ready, and from
-// the moment a closing is sent. A configuration of another tier in the region refuses it as well.
+// is updating, the setting it replaces holds too. So an upload is refused at the console's auth until an opening
+// is ready, and from the moment a closing is sent. A configuration of another tier in the region refuses it as well.
 func TestUpload_publicTrafficChangeHoldsWhenReady(t *testing.T) {
 	h := start(t, func(c *Config) { c.Transition = time.Hour })
-	id := h.must(202, h.do("POST", "/v1/instances", instanceBody(h.e.TenantID(), "enterprise-db", "5",
-		map[string]any{"cloud_provider": "aws", "region": "us-east-1"}))).data()["id"].(string)
+	r := h.must(202, h.do("POST", "/v1/instances", instanceBody(h.e.TenantID(), "enterprise-db", "5",
+		map[string]any{"cloud_provider": "aws", "region": "us-east-1"}))).data()
+	tg := target{r["id"].(string), r["password"].(string)}
 	h.advance("1h")
 	base := "/v1/tenants/" + h.e.TenantID() + "/network-access-configurations"
 	n := h.must(202, h.do("POST", base, map[string]any{"cloud_provider": "aws", "region": "us-east-1", "type": "professional-db",
 		"private_connectivity": true, "public_traffic_enabled": false})).data()["id"].(string)
-	file := []byte("any bytes: refusal comes before the file is read")
+	c := h.console(tg.id)
 	refused := func(when string) {
 		t.Helper()
-		if r := h.upload(id, "neo4j.backup", file); r.Status != 403 || r.reason() != "public-traffic-disabled" {
-			t.Fatalf("upload %s: %d %s, want 403 public-traffic-disabled", when, r.Status, r.Raw)
+		if r := c.auth("neo4j", tg.password, "true"); r.Status != 403 || r.Body["Reason"] != "PublicTrafficDisabled" {
+			t.Fatalf("upload's auth %s: %d %s, want 403 PublicTrafficDisabled", when, r.Status, r.Raw)
 		}
 	}
 	refused("while a configuration of another tier in the region is created with public traffic off")
@@ -29,7 +30,7 @@ func TestUpload_publicTrafficChangeHoldsWhenReady(t *testing.T) {
 	h.must(202, h.do("PATCH", base+"/"+n, map[string]any{"public_traffic_enabled": true}))
 	refused("while the opening is updating")
 	h.advance("1h")
-	h.must(202, h.upload(id, "neo4j.backup", file))
+	h.must(200, c.auth("neo4j", tg.password, "true"))
 	h.advance("1h")
 	h.must(202, h.do("PATCH", base+"/"+n, map[string]any{"public_traffic_enabled": false}))
 	refused("while the closing is updating")

@@ -52,7 +52,6 @@ func (e *Emulator) routes() {
 	api("GET /v1/customer-managed-keys/{id}", route{}, e.handleGetKey)
 	api("POST /v1/instances/{id}/snapshots/{snapshotId}/export", ext, e.handleExport)
 	api("GET /exports/{exportId}", route{extension: true, noAuth: true, noLimit: true}, e.handleDownload)
-	api("POST /v1/instances/{id}/upload", ext, e.handleUpload)
 	api("GET /v1/tenants/{tenantId}/network-access-configurations", ext, e.handleListNetworks)
 	api("POST /v1/tenants/{tenantId}/network-access-configurations", ext, e.handleCreateNetwork)
 	api("GET /v1/tenants/{tenantId}/network-access-configurations/{configId}", ext, e.handleGetNetwork)

@@ -6,9 +6,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
-	"io"
 	"net/http"
-	"regexp"
 	"strconv"
 	"time"
 )
@@ -101,66 +99,8 @@ func (e *Emulator) handleDownload(w http.ResponseWriter, r *http.Request) {
 	_, _ = w.Write(x.Body)
 }
 
-var uploadName = regexp.MustCompile(`^[^/\\]+\.(backup|dump|tar)$`)
-
-const maxUpload = 64 << 20
-
-func (e *Emulator) handleUpload(w http.ResponseWriter, r *http.Request) {
-	in, err := e.findInstance(r.PathValue("id"))
-	if err != nil {
-		writeError(w, err)
-		return
-	}
-	name := r.Header.Get("X-Aura-File-Name")
-	m := uploadName.FindStringSubmatch(name)
-	if m == nil {
-		writeError(w, errorf(400, "invalid-value", "X-Aura-File-Name", "X-Aura-File-Name must name a .backup, .dump or .tar file."))
-		return
-	}
-	if uploadUnsupported(in) {
-		writeError(w, errorf(400, "upload-not-supported", "", "Upload is not supported for Neo4j 4 instances on Azure encrypted with a customer managed key; use the Import service"))
-		return
-	}
-	if want := exportFormat(in.Type, in.Version); m[1] != want {
-		writeError(w, errorf(400, "file-kind-mismatch", "X-Aura-File-Name", "Instance %s (%s, version %s) takes .%s files, not .%s.", in.ID, in.Type, in.Version, want, m[1]))
-		return
-	}
-	if n := e.publicTrafficBlocked(in); n != nil {
-		writeError(w, errorf(403, "public-traffic-disabled", "", "Public traffic is disabled for %s %s by network access configuration %s.", in.CloudProvider, in.Region, n.ID))
-		return
-	}
-	if in.Status != "running" {
-		writeError(w, busy(in, "be loaded"))
-		return
-	}
-	body, rerr := io.ReadAll(io.LimitReader(r.Body, maxUpload+1))
-	if rerr != nil {
-		writeError(w, errorf(400, "invalid-request", "", "The upload could not be read."))
-		return
-	}
-	if len(body) > maxUpload {
-		writeError(w, errorf(413, "request-too-large", "", "The upload is larger than %d bytes.", maxUpload))
-		return
-	}
-	if data, ok := loadable(body, in); ok {
-		e.begin(in, "loading", "running", data)
-	} else {
-		e.begin(in, "loading", "loading failed", nil)
-	}
-	writeData(w, 202, in.view())
-}
-
 // uploadUnsupported is Aura's one documented exception to upload (api/README.md C.3). It is about the instance,
-// not the file, so it is answered before the file kind: no file could be loaded.
+// not the file, so the console refuses it at auth, before any byte is sent: no file could be loaded.
 func uploadUnsupported(in *instance) bool {
 	return in.Version == "4" && in.CloudProvider == "azure" && in.CMK != nil
-}
-
-// loadable tells whether the file is an export that this instance can load (exportFits).
-func loadable(body []byte, in *instance) (json.RawMessage, bool) {
-	var f exportFile
-	if err := json.Unmarshal(body, &f); err != nil || f.Magic != 1 || exportFits(f, in) != nil {
-		return nil, false
-	}
-	return cloneRaw(f.Data), true
 }
