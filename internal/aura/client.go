@@ -333,9 +333,6 @@ func (c *Client) send(ctx context.Context, method, path string, query url.Values
 			// is safe). A second 403, or one that names another reason, is a real refusal.
 			apiErr := readAPIError(res, method, path)
 			res.Body.Close()
-			if apiErr.Reason == "public-traffic-disabled" {
-				return nil, apiErr
-			}
 			c.tokens.invalidate(token)
 			renewed = true
 			continue
