@@ -330,8 +330,8 @@ func (c *Client) send(ctx context.Context, method, path string, query url.Values
 		}
 		if res.StatusCode == http.StatusForbidden && !renewed {
 			// Aura answers 403 to an expired token: renew once and replay (the request was refused, so a replay
-			// is safe). A second 403, or one that names another reason, is a real refusal.
-			apiErr := readAPIError(res, method, path)
+			// is safe). A second 403 is a real refusal.
+			_, _ = io.Copy(io.Discard, res.Body)
 			res.Body.Close()
 			c.tokens.invalidate(token)
 			renewed = true
