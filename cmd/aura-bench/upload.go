@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"syscall"
 	"time"
 
 	"github.com/aura-terraform/terraform-provider-aura/internal/aura"
@@ -212,15 +213,17 @@ func (b *bench) upload(cloud string) error {
 		_, err = c.WaitForInstance(ctx, in.ID, "running")
 		return in.ID, in.Password, err
 	}
-	// curl's upload goes to an instance of its own, so that the provider's initiate finds no upload of the same
-	// file to resume.
+	// Each curl upload goes to an instance of its own, so that the provider's initiate finds no upload of the same
+	// file to resume; curl runs just before and just after the apply, and the transfer is compared with their mean.
 	target, password, err := create("upload-" + cloud)
 	if err != nil {
 		return err
 	}
-	curlTarget, curlPassword, err := create("upload-curl-" + cloud)
-	if err != nil {
-		return err
+	var curlTargets, curlPasswords [2]string
+	for i := range curlTargets {
+		if curlTargets[i], curlPasswords[i], err = create(fmt.Sprintf("upload-curl-%s-%d", cloud, i)); err != nil {
+			return err
+		}
 	}
 	d, err := b.dir("upload-"+cloud, fmt.Sprintf(`
 variable "password" {
@@ -247,11 +250,16 @@ resource "aura_database_upload" "u" {
 	if err != nil {
 		return err
 	}
-	s, err := initiateAsTheProvider(e, curlTarget, curlPassword, f)
-	if err != nil {
-		return err
+	curl := func(i int) (time.Duration, error) {
+		s, err := initiateAsTheProvider(e, curlTargets[i], curlPasswords[i], f)
+		if err != nil {
+			return 0, err
+		}
+		syscall.Sync() // the gigabyte written before is on disk: no transfer pays for another's writeback
+		wall, _, err := curlUpload(s, path, d)
+		return wall, err
 	}
-	curlWall, _, err := curlUpload(s, path, d)
+	curlBefore, err := curl(0)
 	if err != nil {
 		return err
 	}
@@ -272,6 +280,7 @@ resource "aura_database_upload" "u" {
 	clock.initiated, clock.sent, clock.puts = time.Time{}, time.Time{}, 0
 	clock.mu.Unlock()
 	resetStats(e)
+	syscall.Sync()
 	stop = make(chan struct{})
 	peak = peakRSS(stop)
 	wall, out, applyErr := b.tf(d, e, env, "apply", "-auto-approve", "-no-color", "-input=false")
@@ -282,12 +291,17 @@ resource "aura_database_upload" "u" {
 	transfer := clock.sent.Sub(clock.initiated)
 	puts := clock.puts
 	clock.mu.Unlock()
+	curlAfter, err := curl(1)
+	if err != nil {
+		return err
+	}
+	curlWall := (curlBefore + curlAfter) / 2
 	failed := strings.Count(out, "Error:")
 	if applyErr != nil && failed == 0 {
 		failed = 1
 	}
 	completes := st.count("POST", "/console/v1/databases/{dbid}/import/upload-complete")
-	if applyErr != nil || clock.sent.IsZero() {
+	if applyErr != nil || puts == 0 {
 		transfer = 0
 	}
 	grown := (rss - idle) / 1024
@@ -298,10 +312,11 @@ resource "aura_database_upload" "u" {
 	ok := failed == 0 && completes == 1 && transfer > 0 && r <= 1.3 && grown <= 64
 	rw := row{fmt.Sprintf("7. Upload: `aura_database_upload` of a 1 GiB file into a running %s instance (%s storage), `terraform apply`, defaults", cloud, storage),
 		st.byRoute(), fmt.Sprintf("%s (apply); transfer %s", secs(wall), fmt.Sprintf("%.2f s", transfer.Seconds())),
-		fmt.Sprintf("plain `curl --upload-file` of the same file to the same storage route, same run: %.2f s", curlWall.Seconds()),
+		fmt.Sprintf("plain `curl --upload-file` of the same file to the same storage route, just before and after: %.2f s and %.2f s, mean %.2f s",
+			curlBefore.Seconds(), curlAfter.Seconds(), curlWall.Seconds()),
 		fmt.Sprintf("%.2f; provider peak RSS %d MiB, idle %d MiB (+%d MiB); %d storage PUTs, %d upload-complete, %d failed",
 			r, rss/1024, idle/1024, grown, puts, completes, failed),
-		"transfer ≤ 1.3 × curl, peak RSS ≤ idle + 64 MiB, 0 failed, 1 load", yes(ok), ""}
+		"transfer ≤ 1.3 × curl's mean, peak RSS ≤ idle + 64 MiB, 0 failed, 1 load", yes(ok), ""}
 	if !ok {
 		rw.why = fmt.Sprintf("transfer %.2f s against curl %.2f s (%.2f), peak RSS +%d MiB over idle, %d failed, %d upload-complete",
 			transfer.Seconds(), curlWall.Seconds(), r, grown, failed, completes)
