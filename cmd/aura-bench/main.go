@@ -76,8 +76,9 @@ func (b *bench) run() error {
 			}
 			return nil
 		}, "3f": b.fleet, "3s": func() error { return b.processes(true) }, "3p": func() error { return b.processes(false) },
-		"6a": b.applyThenPlan, "6p": b.plansBackToBack}
-	for _, name := range []string{"5", "2", "4", "1", "3f", "3s", "3p", "6a", "6p"} {
+		"6a": b.applyThenPlan, "6p": b.plansBackToBack,
+		"7g": func() error { return b.upload("gcp") }, "7a": func() error { return b.upload("aws") }}
+	for _, name := range []string{"5", "2", "4", "1", "3f", "3s", "3p", "6a", "6p", "7g", "7a"} {
 		// BENCH_ONLY=2,3p runs some scenarios (3 is all of its rows), while working on them; results.md comes
 		// from a full run.
 		if only := os.Getenv("BENCH_ONLY"); only != "" && !slices.ContainsFunc(strings.Split(only, ","), func(o string) bool {
