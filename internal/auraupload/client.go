@@ -13,6 +13,8 @@ import (
 	"time"
 
 	"github.com/hashicorp/go-cleanhttp"
+
+	"github.com/aura-terraform/terraform-provider-aura/internal/aura"
 )
 
 // Clock is the time the client waits by (backoffs, status polls); tests inject a fake one (internal/fakeclock).
@@ -70,7 +72,7 @@ func New(cfg Config) *Client {
 	hc.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
 	c.http = &hc
 	if c.clk == nil {
-		c.clk = realClock{}
+		c.clk = aura.SystemClock
 	}
 	if c.cfg.Neo4jVersion == "" {
 		c.cfg.Neo4jVersion = defaultNeo4jVersion
@@ -348,19 +350,4 @@ func (c *Client) status(ctx context.Context, t Target, token string) (*importSta
 		return nil, &Error{Step: "status", Status: a.status, Message: "the answer carries no status", Err: err}
 	}
 	return &out, nil
-}
-
-type realClock struct{}
-
-func (realClock) Now() time.Time { return time.Now() }
-
-func (realClock) Sleep(ctx context.Context, d time.Duration) error {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return nil
-	case <-ctx.Done():
-		return ctx.Err()
-	}
 }
