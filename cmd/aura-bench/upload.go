@@ -140,7 +140,7 @@ func curlUpload(s *consoleSession, path, dir string) (time.Duration, string, err
 			if err != nil {
 				return 0, "", err
 			}
-			defer os.Remove(part)
+			defer func() { _ = os.Remove(part) }()
 			args = append(args, "--upload-file", part, link)
 		}
 	}
@@ -245,7 +245,7 @@ resource "aura_database_upload" "u" {
 	if err := uploadFile(path); err != nil {
 		return err
 	}
-	defer os.Remove(path)
+	defer func() { _ = os.Remove(path) }()
 	f, err := auraupload.Inspect(path)
 	if err != nil {
 		return err
