@@ -289,7 +289,7 @@ output "id" { value = aura_instance_from_snapshot.clone.id }
 `, created.ID))
 	t.Cleanup(func() { w.run("destroy") })
 	out := w.must("apply")
-	contains(t, "apply whose wait times out", out, []string{"The new Aura clone did not become running within the create timeout", "kept in state, untainted"})
+	contains(t, "apply whose wait times out", out, []string{"did not become running within the create timeout", "kept in state, untainted"})
 	id := w.output("id")
 	if _, err := c.WaitForInstance(ctx, id, "running"); err != nil {
 		t.Fatal(err)
