@@ -166,8 +166,8 @@ func (w *cliWorkdir) output(name string) string {
 	return v
 }
 
-// stateAttr reads one attribute of every resource in state, by address, as terraform show -json has it.
-func (w *cliWorkdir) stateAttr(name string) map[string]any {
+// stateValues reads the values of every resource in state, by address, as terraform show -json has them.
+func (w *cliWorkdir) stateValues() map[string]map[string]any {
 	w.t.Helper()
 	var st struct {
 		Values struct {
@@ -182,9 +182,19 @@ func (w *cliWorkdir) stateAttr(name string) map[string]any {
 	if err := json.Unmarshal([]byte(w.must("show", "-json")), &st); err != nil {
 		w.t.Fatal(err)
 	}
-	out := map[string]any{}
+	out := map[string]map[string]any{}
 	for _, r := range st.Values.RootModule.Resources {
-		out[r.Address] = r.Values[name]
+		out[r.Address] = r.Values
+	}
+	return out
+}
+
+// stateAttr reads one attribute of every resource in state, by address.
+func (w *cliWorkdir) stateAttr(name string) map[string]any {
+	w.t.Helper()
+	out := map[string]any{}
+	for address, values := range w.stateValues() {
+		out[address] = values[name]
 	}
 	return out
 }

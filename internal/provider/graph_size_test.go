@@ -1,7 +1,6 @@
 package provider
 
 import (
-	"encoding/json"
 	"fmt"
 	"os"
 	"regexp"
@@ -47,25 +46,12 @@ resource "aura_instance_from_snapshot" "clone" {
 }
 `
 
-// graphCounts reads "nodes/relationships" of each address from the state as terraform show -json has it.
+// graphCounts reads "nodes/relationships" of each address from the state.
 func (w *cliWorkdir) graphCounts() map[string]string {
 	w.t.Helper()
-	var st struct {
-		Values struct {
-			RootModule struct {
-				Resources []struct {
-					Address string
-					Values  map[string]any
-				}
-			} `json:"root_module"`
-		}
-	}
-	if err := json.Unmarshal([]byte(w.must("show", "-json")), &st); err != nil {
-		w.t.Fatal(err)
-	}
 	out := map[string]string{}
-	for _, r := range st.Values.RootModule.Resources {
-		out[r.Address] = fmt.Sprintf("%v/%v", r.Values["graph_nodes"], r.Values["graph_relationships"])
+	for address, values := range w.stateValues() {
+		out[address] = fmt.Sprintf("%v/%v", values["graph_nodes"], values["graph_relationships"])
 	}
 	return out
 }
