@@ -5,11 +5,17 @@
 package auraupload
 
 import (
+	"errors"
 	"fmt"
 	"net/url"
 	"regexp"
 	"strings"
 )
+
+// ErrConsoleNotDerived marks a connection URL that names its database but not its console host: the provider's
+// console_url supplies that host. Any other refusal is one console_url cannot lift, since the database id comes
+// from the connection URL too.
+var ErrConsoleNotDerived = errors.New("no console host can be derived from it")
 
 // Target is where an upload goes: the console base URL and the database id its routes name.
 type Target struct {
@@ -29,7 +35,8 @@ var (
 
 // ConsoleFor derives the upload target from an instance's connection URL as the reference's matchers do (1.1),
 // after stripping a port and a path, which they do not accept. override, when set (the provider's console_url),
-// replaces the derived base URL; the database id still comes from the connection URL.
+// replaces the derived base URL, and is the base URL of a private-link host whose environment names no console;
+// the database id always comes from the connection URL.
 //
 // The instance-based form (*.instances.neo4j.io) is refused: its database id is not in the host, the API v1
 // does not return it, and taking the instance id instead could name no database or another one.
@@ -50,8 +57,8 @@ func ConsoleFor(connectionURL, override string) (Target, error) {
 				env = ""
 			case env == "staging" && suffix == "":
 				env = "-staging"
-			case suffix == "":
-				return Target{}, fmt.Errorf("connection URL %q is a private-link host of environment %q without the neo4j-<suffix> domain such an environment needs; no console host can be derived from it (set the provider's console_url)", connectionURL, env)
+			case suffix == "" && override == "":
+				return Target{}, fmt.Errorf("connection URL %q is a private-link host of environment %q without the neo4j-<suffix> domain such an environment needs: %w", connectionURL, env, ErrConsoleNotDerived)
 			default:
 				env = "-" + env
 			}

@@ -1,6 +1,7 @@
 package auraupload
 
 import (
+	"errors"
 	"strings"
 	"testing"
 )
@@ -62,5 +63,23 @@ func TestConsoleFor_refusesAHostItDoesNotKnowNamingTheURL(t *testing.T) {
 	}
 	if _, err := ConsoleFor("neo4j+s://myinstance.instances.neo4j.io", ""); !strings.Contains(err.Error(), "instance-based") {
 		t.Errorf("the instance-based form is not refused as such: %v", err)
+	}
+}
+
+// A private-link host of an environment without its own domain names its database but not its console: the
+// provider's console_url supplies the console, and the refusal without it says so.
+func TestConsoleFor_takesTheConsoleOfAPrivateLinkHostFromConsoleURL(t *testing.T) {
+	conn := "neo4j+s://abc123.env-orch-0001.neo4j.io"
+	if _, err := ConsoleFor(conn, ""); !errors.Is(err, ErrConsoleNotDerived) {
+		t.Fatalf("without console_url: %v, want ErrConsoleNotDerived", err)
+	}
+	got, err := ConsoleFor(conn, "https://console-env.neo4j.io/")
+	if err != nil || got != (Target{BaseURL: "https://console-env.neo4j.io", DBID: "abc123"}) {
+		t.Fatalf("with console_url: %+v, %v", got, err)
+	}
+	for _, other := range []string{"neo4j+s://rogue.example.com", "neo4j+s://myinstance.instances.neo4j.io"} {
+		if _, err := ConsoleFor(other, "https://console-env.neo4j.io"); err == nil || errors.Is(err, ErrConsoleNotDerived) {
+			t.Errorf("%q with console_url: %v, want a refusal console_url cannot lift", other, err)
+		}
 	}
 }

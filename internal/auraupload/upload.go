@@ -24,13 +24,30 @@ type Load struct {
 	token   string
 	started bool   // a loading status was seen (right after upload-complete, or by the look after an unclear one)
 	seen    string // the last status logged
+	before  string // the status before upload-complete was first sent ("" when it could not be read)
+}
+
+// shows tells whether a status shows this upload's load. loading and updating always do. loading failed does
+// unless the database was in it before: a failed earlier upload leaves it there until a load starts. running does
+// only when the database was in loading failed before, which nothing but a load leaves.
+func (l *Load) shows(status string) bool {
+	switch status {
+	case "loading", "updating":
+		return true
+	case "loading failed":
+		return l.before != "loading failed"
+	case "running":
+		return l.before == "loading failed"
+	}
+	return false
 }
 
 // Upload sends the file in the reference's order (auth, size, initiate, the signed upload, for S3 the parts'
 // status, upload-complete) and returns once Aura took the upload. upload-complete is never sent blindly twice:
 // after an unclear answer (transport error, 5xx, 429) the status route tells whether loading started, and only
-// a look that saw nothing for the time loading has to start allows a new send. When even that leaves it open,
-// the error's Kind is KindUnclear and the Load is returned too: the upload may have been taken.
+// a look that saw nothing for its window allows a new send. When even that leaves it open (the status unreadable,
+// the look cut short by ctx, a second send refused), the error's Kind is KindUnclear and the Load is returned
+// too: the upload may have been taken.
 func (c *Client) Upload(ctx context.Context, r Request) (*Load, error) {
 	t, f := r.Target, r.File
 	token, err := c.authenticate(ctx, t, r.Username, r.Password)
@@ -75,6 +92,9 @@ func (c *Client) Upload(ctx context.Context, r Request) (*Load, error) {
 	}
 	p.at(f.Size)
 	load := &Load{c: c, target: t, token: token}
+	if st, err := c.status(ctx, t, token); err == nil {
+		load.before = st.Status
+	}
 	return load, c.complete(ctx, load, complete)
 }
 
@@ -90,51 +110,53 @@ func (c *Client) complete(ctx context.Context, load *Load, body map[string]any) 
 			return nil
 		}
 		if err == nil && !unclear(a.status) {
-			return afterAuth("upload-complete", a)
+			refused := afterAuth("upload-complete", a)
+			if attempt > 1 {
+				// An earlier send's answer was unclear: this refusal may be of an upload that send already loaded.
+				return &Error{Step: "upload-complete", Kind: KindUnclear, Err: refused,
+					Message: fmt.Sprintf("upload-complete was sent again after an unclear answer and a look that saw no load, and the send %d was refused: the earlier one may have been taken", attempt)}
+			}
+			return refused
 		}
 		cause := err
 		window := loadStartLimit
 		if err == nil {
 			cause = failure("upload-complete", a, KindUnclear)
-			if !gateway(a.status) {
+			if notProcessed(a.status) {
 				window = answeredLook
 			}
 		}
 		c.info(ctx, "upload-complete answer unclear; asking the import status instead of sending it again",
 			map[string]any{"error": cause.Error(), "look_seconds": window.Seconds()})
-		// The caller's deadline may be what cut the answer off: the look has a context of its own, so that it
-		// always ends in an answer.
-		lookCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), window+lookSlack)
-		taken, lerr := load.look(lookCtx, window)
-		cancel()
+		// The look ends with ctx (the resource's timeout, an interrupt): cut short, it leaves the outcome unclear,
+		// and an unclear upload is recorded, never sent again.
+		taken, lerr := load.look(ctx, window)
 		switch {
 		case taken:
 			return nil
-		case lerr != nil:
-			return &Error{Step: "upload-complete", Kind: KindUnclear, Err: errors.Join(cause, lerr)}
-		case attempt >= completeAttempt || ctx.Err() != nil:
+		case lerr != nil || ctx.Err() != nil:
+			return &Error{Step: "upload-complete", Kind: KindUnclear, Err: errors.Join(cause, lerr, ctx.Err())}
+		case attempt >= completeAttempt:
 			return &Error{Step: "upload-complete", Kind: KindNotTaken, Err: cause,
 				Message: fmt.Sprintf("Aura did not take the end of the upload: its import status showed no loading for %s after each of %d sends", window, attempt)}
 		}
 	}
 }
 
-// answeredLook is how long the status is watched after upload-complete was answered with a 429 or a 5xx other
-// than a gateway's: the server is done with the request, and a load it took shows at once. After a transport
-// error or a gateway's 502/504 the backend may still take it: then the look lasts loadStartLimit.
+// answeredLook is how long the status is watched after upload-complete was answered 429 or 503, the answers that
+// say the request was not processed: the look only guards against a server that took it anyway. After any other
+// 5xx (a 500 may come after the work was done), a gateway's 502/504 or a transport error the load may start late,
+// as neo4j-admin allows: then the look lasts loadStartLimit.
 const answeredLook = 2 * pollInterval
-
-// lookSlack bounds the look's own requests beyond its window.
-const lookSlack = 60 * time.Second
 
 // unclear is an answer after which the server may or may not have taken upload-complete.
 func unclear(status int) bool { return status == http.StatusTooManyRequests || status >= 500 }
 
-func gateway(status int) bool {
-	return status == http.StatusBadGateway || status == http.StatusGatewayTimeout
+func notProcessed(status int) bool {
+	return status == http.StatusTooManyRequests || status == http.StatusServiceUnavailable
 }
 
-// look polls the status for window: a loading status means upload-complete was taken.
+// look polls the status for window: a status that shows the load (see shows) means upload-complete was taken.
 func (l *Load) look(ctx context.Context, window time.Duration) (bool, error) {
 	start := l.c.clk.Now()
 	deadline := start.Add(window)
@@ -143,8 +165,7 @@ func (l *Load) look(ctx context.Context, window time.Duration) (bool, error) {
 		if err != nil {
 			return false, err
 		}
-		switch st.Status {
-		case "loading", "updating", "loading failed":
+		if l.shows(st.Status) {
 			l.started = true
 			return true, nil
 		}
@@ -174,7 +195,7 @@ const (
 // if it is over before Wait's first poll (the caller may do other work in between, such as closing public
 // traffic), which would otherwise look like a load that never started. An error is left to Wait.
 func (l *Load) observe(ctx context.Context) {
-	if st, err := l.c.status(ctx, l.target, l.token); err == nil && (st.Status == "loading" || st.Status == "updating") {
+	if st, err := l.c.status(ctx, l.target, l.token); err == nil && l.shows(st.Status) {
 		l.started = true
 		l.c.info(ctx, "Database status: "+st.Status, map[string]any{"status": st.Status, "database": l.target.DBID})
 		l.seen = st.Status
@@ -200,7 +221,7 @@ func (l *Load) Wait(ctx context.Context) error {
 		}
 		switch st.Status {
 		case "running":
-			if l.started {
+			if l.started || l.shows(st.Status) {
 				return nil
 			}
 		case "loading", "updating":

@@ -441,9 +441,10 @@ func TestUpload_unclearCompleteThatWasTakenLoadsOnce(t *testing.T) {
 }
 
 func TestUpload_unclearCompleteNotTakenIsSentAgainAfterTheLook(t *testing.T) {
-	// An answered 503: the server is done with the request, a short look settles it. A gateway's 502: the
-	// backend may still take it, so the look lasts the 90 s loading has to start.
-	for status, look := range map[int]time.Duration{503: answeredLook, 502: loadStartLimit} {
+	// An answered 503 says the request was not processed: a short look settles it. A gateway's 502 (the backend
+	// may still take it) and a 500 (which may come after the work was done): the look lasts the 90 s loading has
+	// to start.
+	for status, look := range map[int]time.Duration{503: answeredLook, 502: loadStartLimit, 500: loadStartLimit} {
 		r := newRun(t, "AWS", 1<<20)
 		r.f.completeFault = func(n int) (int, bool) {
 			if n == 1 {

@@ -318,7 +318,9 @@ func (e *Emulator) handleGCSPut(w http.ResponseWriter, r *http.Request) {
 	defer e.mu.Unlock()
 	e.stats.storageBytes(n)
 	if e.st.Uploads[id] != u || u.Session != session {
-		return // superseded while the body streamed
+		// Superseded while the body streamed: nothing of it counts, as for a session that was never there.
+		writeStorageError(w, &storageError{404, "NoSuchUpload", "No such upload session.", ""})
+		return
 	}
 	u.Received, u.CRC = start+n, crc
 	u.Complete = complete && werr == nil
@@ -328,7 +330,9 @@ func (e *Emulator) handleGCSPut(w http.ResponseWriter, r *http.Request) {
 	e.persist()
 	switch {
 	case werr != nil:
-		return // the connection is gone: nobody reads an answer
+		// Mostly the connection is gone and nobody reads this; a local write error must not pass for a stored
+		// object. What was received stays, as GCS keeps it, and the client asks for the offset.
+		writeStorageError(w, &storageError{503, "ServiceUnavailable", "The object could not be stored; resume the upload.", ""})
 	case u.Complete:
 		writeGCSObject(w, u)
 	default:
@@ -462,7 +466,9 @@ func (e *Emulator) handleS3Part(w http.ResponseWriter, r *http.Request) {
 	e.stats.storageBytes(n)
 	if werr != nil || n != r.ContentLength {
 		_ = os.Remove(tmp)
-		return // the connection is gone: nobody reads an answer
+		// Mostly the connection is gone and nobody reads this; a local write error must not pass for a stored part.
+		writeStorageError(w, &storageError{503, "ServiceUnavailable", "The part could not be stored; send it again.", ""})
+		return
 	}
 	if e.st.Uploads[id] != u || u.Consumed {
 		_ = os.Remove(tmp)

@@ -3,6 +3,7 @@ package emulator
 import (
 	"fmt"
 	"hash/crc32"
+	"io"
 	"math/rand"
 	"net/http"
 	"os"
@@ -354,5 +355,46 @@ func TestConsole_unclearUploadCompleteLoadsOnce(t *testing.T) {
 	}
 	if n := h.count("POST", "/console/v1/databases/{dbid}/import/upload-complete", 200); n != 1 {
 		t.Errorf("%d completes took effect, want 1", n)
+	}
+}
+
+// A PUT whose session was replaced while its body streamed stores nothing, and says so: an empty 200 would pass
+// for the whole object.
+func TestGCS_aPutSupersededWhileStreamingIsRefused(t *testing.T) {
+	h := start(t)
+	tg := h.createTarget("gcp")
+	file := exportBytes(t, "professional-db", "5", map[string]any{"superseded": true}, 1<<20)
+	c := h.console(tg.id)
+	h.must(200, c.auth("neo4j", tg.password, "true"))
+	signed := h.must(202, c.initiate(file)).Body["SignedURI"].(string)
+	first := h.gcsStart(signed)
+	body, feed := io.Pipe()
+	req, _ := http.NewRequest("PUT", first, body)
+	req.ContentLength = int64(len(file))
+	answered := make(chan int, 1)
+	go func() {
+		res, err := http.DefaultClient.Do(req)
+		if err != nil {
+			answered <- 0
+			return
+		}
+		res.Body.Close()
+		answered <- res.StatusCode
+	}()
+	half := len(file) / 2
+	if _, err := feed.Write(file[:half]); err != nil {
+		t.Fatal(err)
+	}
+	second := h.gcsStart(signed) // a new session while the first PUT streams
+	if _, err := feed.Write(file[half:]); err != nil {
+		t.Fatal(err)
+	}
+	_ = feed.Close()
+	if st := <-answered; st != 404 {
+		t.Fatalf("the superseded PUT answered %d, want 404", st)
+	}
+	total := fmt.Sprintf("bytes */%d", len(file))
+	if st, hd := h.put(second, nil, map[string]string{"Content-Range": total}); st != 308 || hd.Get("Range") != "" {
+		t.Errorf("the new session after the superseded PUT: %d Range %q, want 308 with nothing received", st, hd.Get("Range"))
 	}
 }

@@ -76,11 +76,13 @@ func (r *databaseUploadResource) Schema(ctx context.Context, _ resource.SchemaRe
 	}
 	attrs["username"] = schema.StringAttribute{
 		Optional: true, Computed: true, Default: stringdefault.StaticString("neo4j"),
+		Validators: []validator.String{stringvalidator.LengthAtLeast(1)},
 		MarkdownDescription: "The database user the upload authenticates as, on the Aura console host: an admin of the instance's " +
 			"database. Default `neo4j`, the user Aura creates with the instance. A change is recorded in place and uploads nothing.",
 	}
 	attrs["password_wo"] = schema.StringAttribute{
 		Optional: true, Sensitive: true, WriteOnly: true,
+		Validators: []validator.String{stringvalidator.LengthAtLeast(1)},
 		MarkdownDescription: "The password of `username` on the instance's database (for `neo4j`, the instance's `password` as " +
 			"`aura_instance` returns it, unless changed since). Needed when the upload runs. Write-only (Terraform 1.11 or later, " +
 			"OpenTofu 1.11 or later): it is sent to the provider but never stored in state or plan. The provider passes it only to " +
@@ -183,7 +185,7 @@ func (r *databaseUploadResource) Create(ctx context.Context, req resource.Create
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	if password.IsNull() || password.IsUnknown() {
+	if password.IsNull() || password.IsUnknown() || password.ValueString() == "" {
 		resp.Diagnostics.AddAttributeError(path.Root("password_wo"), "Missing password_wo", missingPassword)
 		return
 	}
@@ -253,7 +255,7 @@ func (r *databaseUploadResource) Create(ctx context.Context, req resource.Create
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...) // accepted: in state whatever the wait says
 	if unclear {
 		resp.Diagnostics.AddWarning("The upload may or may not have been taken",
-			fmt.Sprintf("Aura's answer to the end of the upload into instance %s was unclear, and its import status could not be read to tell whether Aura took it (%v). "+
+			fmt.Sprintf("Aura's answer to the end of the upload into instance %s was unclear, and its import status did not tell whether Aura took it (%v). "+
 				"It is recorded with status = %q and is not sent again, so the file is never loaded twice; the next refresh brings status up to date. "+
 				"If the instance's data did not change, change triggers to upload again.", instanceID, err, actPending))
 		return
@@ -298,8 +300,12 @@ func isKind(err error, k auraupload.Kind) bool {
 const noConsoleTitle = "No Aura console host for this instance"
 
 func noConsole(instanceID string, err error) string {
-	return fmt.Sprintf("The upload into instance %s goes through the Aura console host, which is derived from the instance's connection URL: %v. "+
-		"Set console_url in the provider block (or AURA_CONSOLE_URL) to the console host of this instance's Aura environment. Nothing was uploaded.", instanceID, err)
+	if errors.Is(err, auraupload.ErrConsoleNotDerived) {
+		return fmt.Sprintf("The upload into instance %s goes through the Aura console host, which is derived from the instance's connection URL: %v. "+
+			"Set console_url in the provider block (or AURA_CONSOLE_URL) to the console host of this instance's Aura environment. Nothing was uploaded.", instanceID, err)
+	}
+	return fmt.Sprintf("The upload into instance %s goes through the Aura console host and names the database as the instance's connection URL does: %v. "+
+		"console_url cannot help, since the database still has to be named from that URL. Upload with neo4j-admin database upload instead. Nothing was uploaded.", instanceID, err)
 }
 
 var backupFileRegexp = regexp.MustCompile(`\.(backup|dump|tar)$`)

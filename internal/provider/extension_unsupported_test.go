@@ -136,3 +136,43 @@ resource "aura_network_access_configuration" "test" {
 		t.Fatalf("the refused apply wrote state: %v", w.must("state", "list"))
 	}
 }
+
+// open_public_traffic changes a network access configuration, the extension's: against a server without it, an
+// upload that asks for it fails at plan like the resource itself, and nothing is created.
+func TestAccExtensions_openPublicTrafficRefusedAtPlan(t *testing.T) {
+	needsEmulator(t)
+	e := otherEmulator(t, func(c *emulator.Config) { c.Transition, c.NoExtensions = 100*time.Millisecond, true })
+	file := filepath.Join(t.TempDir(), "data.backup")
+	if err := os.WriteFile(file, []byte("not loaded"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	w := newCLIWorkdir(t, providerBlock(e)+`
+resource "aura_instance" "test" {
+  name                = "noext-upload"
+  type                = "professional-db"
+  cloud_provider      = "gcp"
+  region              = "europe-west1"
+  memory              = "2GB"
+  deletion_protection = false
+}
+resource "aura_database_upload" "test" {
+  instance_id         = aura_instance.test.id
+  source_path         = "`+file+`"
+  confirm_overwrite   = true
+  password_wo         = aura_instance.test.password
+  open_public_traffic = true
+}
+`)
+	for _, command := range []string{"plan", "apply"} {
+		slowControl(t, e, "DELETE", "/_emulator/stats", nil, nil)
+		text, code := w.run(command)
+		if code == 0 {
+			t.Fatalf("%s exited 0:\n%s", command, text)
+		}
+		contains(t, command, text, []string{"Not available in this Aura API: network access configurations", "open_public_traffic"},
+			"Creating...", "Creation complete")
+		if n := mutatingRequestsAt(t, e); n != 0 {
+			t.Fatalf("%s: %d mutating requests", command, n)
+		}
+	}
+}

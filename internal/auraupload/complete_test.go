@@ -1,0 +1,110 @@
+package auraupload
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"testing"
+	"time"
+)
+
+// A database whose earlier upload failed stays in "loading failed" until a load starts: that status, seen after
+// an unclear upload-complete, is the old file's, not a sign that this one was taken.
+func TestUpload_anEarlierFailedLoadIsNotTakenForThisOne(t *testing.T) {
+	r := newRun(t, "GCP", 1<<10)
+	r.f.status, r.f.loadError = "loading failed", &errorBody{Message: "old file was bad", Reason: "InvalidDumpFile"}
+	r.f.completeFault = func(n int) (int, bool) {
+		if n == 1 {
+			return http.StatusServiceUnavailable, false
+		}
+		r.f.mu.Lock()
+		r.f.loadError = nil // this file loads
+		r.f.mu.Unlock()
+		return http.StatusOK, true
+	}
+	if err := r.upload(testPassword); err != nil {
+		t.Fatal(err)
+	}
+	if r.f.loads != 1 || r.f.count("/import/upload-complete") != 2 {
+		t.Fatalf("loads %d, upload-complete sent %d times; want the new file loaded by the second send", r.f.loads, r.f.count("/import/upload-complete"))
+	}
+}
+
+// From "loading failed", only a load leads back to "running": seen by the look, it is this upload loaded.
+func TestUpload_runningAfterAnEarlierFailedLoadIsThisLoadDone(t *testing.T) {
+	r := newRun(t, "GCP", 1<<10)
+	r.f.status, r.f.loadError = "loading failed", &errorBody{Message: "old file was bad", Reason: "InvalidDumpFile"}
+	r.f.completeFault = func(n int) (int, bool) {
+		if n > 1 {
+			return http.StatusOK, true
+		}
+		// Taken, and loaded before the first look: the answer was lost to a 500.
+		r.f.take(r.file.CRC32, nil)
+		r.f.mu.Lock()
+		r.f.status, r.f.loadError = "running", nil
+		r.f.mu.Unlock()
+		return http.StatusInternalServerError, false
+	}
+	if err := r.upload(testPassword); err != nil {
+		t.Fatal(err)
+	}
+	if r.f.loads != 1 || r.f.count("/import/upload-complete") != 1 {
+		t.Fatalf("loads %d, upload-complete sent %d times", r.f.loads, r.f.count("/import/upload-complete"))
+	}
+}
+
+// A 500 may come after the work was done, and a load may take up to 90 s to show: the look waits that long
+// before a second send.
+func TestUpload_aTakenCompleteAnswered500IsNotSentAgainWhileLoadingMayStart(t *testing.T) {
+	r := newRun(t, "GCP", 1<<10)
+	r.f.completeFault = func(int) (int, bool) { return http.StatusInternalServerError, false }
+	r.f.onComplete = func(n int) {
+		if n == 1 {
+			r.clock.At(r.clock.Now().Add(30*time.Second), func() { r.f.take(r.file.CRC32, nil) })
+		}
+	}
+	if err := r.upload(testPassword); err != nil {
+		t.Fatal(err)
+	}
+	if r.f.loads != 1 || r.f.count("/import/upload-complete") != 1 {
+		t.Fatalf("loads %d, upload-complete sent %d times", r.f.loads, r.f.count("/import/upload-complete"))
+	}
+}
+
+// A second send refused (Aura no longer knows the upload) may be refused because the first was loaded: unclear,
+// not "nothing was loaded".
+func TestUpload_aRefusedSecondSendLeavesItUnclear(t *testing.T) {
+	r := newRun(t, "GCP", 1<<10)
+	r.f.completeFault = func(n int) (int, bool) {
+		if n == 1 {
+			return http.StatusServiceUnavailable, false
+		}
+		return http.StatusBadRequest, false
+	}
+	c := New(Config{Clock: r.clock})
+	load, err := c.Upload(context.Background(), Request{Target: Target{BaseURL: r.f.srv.URL, DBID: "db1"}, Username: "neo4j", Password: testPassword, File: r.file})
+	var e *Error
+	if !errors.As(err, &e) || e.Kind != KindUnclear || load == nil || r.f.count("/import/upload-complete") != 2 {
+		t.Fatalf("err %v, load %v, upload-complete sent %d times", err, load, r.f.count("/import/upload-complete"))
+	}
+}
+
+// The look after an unclear answer ends with the resource's timeout or an interrupt, leaving the upload unclear
+// (recorded, never sent again) instead of running on past them.
+func TestUpload_aLookCutShortByTheDeadlineIsUnclear(t *testing.T) {
+	r := newRun(t, "GCP", 1<<10)
+	r.f.dropComplete = true
+	r.f.completeFault = func(int) (int, bool) { return 0, false }
+	c := New(Config{Clock: r.clock})
+	began := r.clock.Now()
+	ctx, cancel := r.clock.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	load, err := c.Upload(ctx, Request{Target: Target{BaseURL: r.f.srv.URL, DBID: "db1"}, Username: "neo4j", Password: testPassword, File: r.file})
+	var e *Error
+	if !errors.As(err, &e) || e.Kind != KindUnclear || load == nil || r.f.count("/import/upload-complete") != 1 {
+		t.Fatalf("err %v, load %v, upload-complete sent %d times", err, load, r.f.count("/import/upload-complete"))
+	}
+	if spent := r.clock.Now().Sub(began); spent > 20*time.Second {
+		t.Errorf("the look ran %v, past the 20 s deadline", spent)
+	}
+}
