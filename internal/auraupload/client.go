@@ -6,8 +6,10 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"math/rand/v2"
+	"net"
 	"net/http"
 	"net/url"
 	"time"
@@ -130,13 +132,18 @@ func (c *Client) call(ctx context.Context, k consoleCall) (*answer, error) {
 	for attempt := 0; ; attempt++ {
 		a, err := c.once(ctx, k, payload)
 		retry := k.retryOn != nil && attempt < maxRetries && ctx.Err() == nil &&
-			(err != nil || k.retryOn(a.status))
+			((err != nil && !unknownHost(err)) || (err == nil && k.retryOn(a.status)))
 		if !retry {
 			if err != nil {
 				return nil, &Error{Step: k.step, Err: err}
 			}
 			return a, nil
 		}
+		why := any(err)
+		if err == nil {
+			why = a.status
+		}
+		c.info(ctx, "Console request failed; retrying", map[string]any{"step": k.step, "attempt": attempt + 1, "error": fmt.Sprint(why)})
 		if serr := c.clk.Sleep(ctx, backoff(attempt)); serr != nil {
 			if err != nil {
 				return nil, &Error{Step: k.step, Err: err}
@@ -178,6 +185,12 @@ func (c *Client) once(ctx context.Context, k consoleCall, payload []byte) (*answ
 }
 
 // scrubURLError drops the query of the URL a transport error names: a signed URL's query is its signature.
+// unknownHost is a transport error no retry mends: the host name does not resolve.
+func unknownHost(err error) bool {
+	var dns *net.DNSError
+	return errors.As(err, &dns) && dns.IsNotFound
+}
+
 func scrubURLError(err error) error {
 	var ue *url.Error
 	if errors.As(err, &ue) {

@@ -1,7 +1,10 @@
 package auraupload
 
 import (
+	"context"
 	"errors"
+	"net"
+	"net/http"
 	"strings"
 	"testing"
 )
@@ -81,5 +84,22 @@ func TestConsoleFor_takesTheConsoleOfAPrivateLinkHostFromConsoleURL(t *testing.T
 		if _, err := ConsoleFor(other, "https://console-env.neo4j.io"); err == nil || errors.Is(err, ErrConsoleNotDerived) {
 			t.Errorf("%q with console_url: %v, want a refusal console_url cannot lift", other, err)
 		}
+	}
+}
+
+// A console host whose name does not resolve (a console_url left unset, a typo) fails at its first request:
+// retried with backoff, it would hold the apply for its whole timeout.
+func TestUpload_aConsoleHostThatDoesNotResolveFailsAtOnce(t *testing.T) {
+	r := newRun(t, "GCP", 1<<10)
+	dials := 0
+	hc := &http.Client{Transport: &http.Transport{DialContext: func(context.Context, string, string) (net.Conn, error) {
+		dials++
+		return nil, &net.DNSError{Err: "no such host", Name: "console.example.invalid", IsNotFound: true}
+	}}}
+	c := New(Config{Clock: r.clock, HTTPClient: hc})
+	began := r.clock.Now()
+	_, err := c.Upload(context.Background(), Request{Target: Target{BaseURL: "https://console.example.invalid", DBID: "db1"}, Username: "neo4j", Password: testPassword, File: r.file})
+	if err == nil || !strings.Contains(err.Error(), "no such host") || dials != 1 || r.clock.Now() != began {
+		t.Fatalf("err %v after %d dials and %v; want the DNS error at once", err, dials, r.clock.Now().Sub(began))
 	}
 }

@@ -98,6 +98,16 @@ func (c *Client) Upload(ctx context.Context, r Request) (*Load, error) {
 	return load, c.complete(ctx, load, complete)
 }
 
+// Check authenticates and asks whether the store fits: the refusals that need nothing sent. The caller makes it
+// before work that such a refusal would waste (the undo snapshot); Upload asks both again.
+func (c *Client) Check(ctx context.Context, r Request) error {
+	token, err := c.authenticate(ctx, r.Target, r.Username, r.Password)
+	if err != nil {
+		return err
+	}
+	return c.checkSize(ctx, r.Target, token, r.File.FullSize)
+}
+
 // complete sends upload-complete; see Upload.
 func (c *Client) complete(ctx context.Context, load *Load, body map[string]any) error {
 	h := bearer(load.token)

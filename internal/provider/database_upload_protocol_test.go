@@ -211,7 +211,7 @@ func TestAccDatabaseUpload_eachRefusalAtItsStepLoadsNothing(t *testing.T) {
 		want                        []string
 	}{
 		{name: "wrong password", password: "not-the-password", step: uploadAuthRoute, status: 401,
-			want: []string{"Aura refused the database credentials", "password_wo", `user "neo4j"`, "password_wo_version", "Nothing was loaded"}},
+			want: []string{"Aura refused the database credentials", "password_wo", `user "neo4j"`, "Correct password_wo and apply again", "Nothing was loaded"}},
 		{name: "not an admin", extra: `username = "reader"`, password: "reader-not-secret", step: uploadAuthRoute, status: 403,
 			want: []string{"The database user may not upload", "username", `User "reader" does not have administrative access`, "such as neo4j", "Nothing was loaded"}},
 		{name: "no consent", fault: map[string]any{"method": "POST", "path": "/import/auth$", "status": 409, "count": 1}, step: uploadAuthRoute, status: 409,
@@ -254,6 +254,27 @@ func TestAccDatabaseUpload_eachRefusalAtItsStepLoadsNothing(t *testing.T) {
 				t.Errorf("the data changed: %s, was %s", got, before)
 			}
 		})
+	}
+}
+
+// The undo snapshot is taken only for an upload Aura's console accepts: a wrong password, checked first, costs
+// no snapshot.
+func TestAccDatabaseUpload_aRefusedPasswordTakesNoUndoSnapshot(t *testing.T) {
+	needsEmulator(t)
+	s := newUploadScene(t, nil, "gcp")
+	w := newCLIWorkdir(t, s.config(s.upload(0, s.file, ""))) // backup_before at its default, true
+	w.env = append(w.env, "TF_VAR_pw0=not-the-password")
+	slowControl(t, s.e, "DELETE", "/_emulator/stats", nil, nil)
+	out, code := w.run("apply")
+	if code == 0 {
+		t.Fatal("the apply succeeded")
+	}
+	contains(t, "wrong password", out, []string{"Aura refused the database credentials", "Nothing was loaded"})
+	if got := s.requests("POST", "/v1/instances/{id}/snapshots"); len(got) != 0 {
+		t.Errorf("snapshots requested: %v, want none", got)
+	}
+	if got := s.requests("POST", uploadAuthRoute); got[401] != 1 || len(got) != 1 {
+		t.Errorf("auth answered %v, want one 401", got)
 	}
 }
 

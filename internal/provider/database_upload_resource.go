@@ -142,6 +142,10 @@ func (r *databaseUploadResource) ModifyPlan(ctx context.Context, req resource.Mo
 	if plan.OpenPublicTraffic.ValueBool() && !r.data.extensionAtPlan(ctx, networkFeature, types.StringNull(), &resp.Diagnostics) {
 		return
 	}
+	if msg := r.data.consoleUnset(); msg != "" {
+		resp.Diagnostics.AddError(consoleUnsetTitle, msg)
+		return
+	}
 	in, err, ok := r.data.targetAtPlan(ctx, plan.InstanceID, "instance_id", "upload", true, &resp.Diagnostics)
 	if !ok {
 		return
@@ -206,6 +210,10 @@ func (r *databaseUploadResource) Create(ctx context.Context, req resource.Create
 			fmt.Sprintf("%s has sha256 %s, but the plan announced the upload of sha256 %s. Nothing was uploaded; plan again to upload this file.", source, sum, planned.ValueString()))
 		return
 	}
+	if msg := r.data.consoleUnset(); msg != "" {
+		resp.Diagnostics.AddError(consoleUnsetTitle, msg)
+		return
+	}
 	in, err := c.WaitForInstance(ctx, instanceID, "running")
 	if err != nil {
 		resp.Diagnostics.AddAttributeError(path.Root("instance_id"), "Target instance not ready", err.Error())
@@ -231,6 +239,15 @@ func (r *databaseUploadResource) Create(ctx context.Context, req resource.Create
 	defer leaveWindow(ctx, window, false, &resp.Diagnostics) // on every way out before the upload is sent
 	state := plan
 	state.PasswordWO = types.StringNull()
+	upload := auraupload.Request{Target: target, Username: plan.Username.ValueString(), Password: password.ValueString(), File: file}
+	// Credentials, consent and size are checked before the undo snapshot, which a refusal there would waste.
+	// With public traffic to open, authentication can only succeed once it is open, after the snapshot.
+	if !plan.OpenPublicTraffic.ValueBool() {
+		if err := r.data.upload.Check(ctx, upload); err != nil {
+			r.uploadError(ctx, in, file, target, plan.Username.ValueString(), err, resp)
+			return
+		}
+	}
 	if state.BackupSnapshotID, ok = r.data.backupFor(ctx, plan.BackupBefore, instanceID, "upload", &resp.Diagnostics); !ok {
 		return
 	}
@@ -239,7 +256,7 @@ func (r *databaseUploadResource) Create(ctx context.Context, req resource.Create
 			err.Error()+". Nothing was uploaded; public traffic is turned off again.")
 		return
 	}
-	load, err := r.data.upload.Upload(ctx, auraupload.Request{Target: target, Username: plan.Username.ValueString(), Password: password.ValueString(), File: file})
+	load, err := r.data.upload.Upload(ctx, upload)
 	r.data.seen(instanceID, nil)
 	// An upload-complete whose outcome stayed unclear may have been taken: it is recorded, never sent again.
 	unclear := isKind(err, auraupload.KindUnclear)
@@ -298,6 +315,8 @@ func isKind(err error, k auraupload.Kind) bool {
 }
 
 const noConsoleTitle = "No Aura console host for this instance"
+
+const consoleUnsetTitle = "console_url is not set for this API"
 
 func noConsole(instanceID string, err error) string {
 	if errors.Is(err, auraupload.ErrConsoleNotDerived) {
@@ -367,8 +386,8 @@ func (r *databaseUploadResource) uploadError(ctx context.Context, in *aura.Insta
 	case auraupload.KindBadCredentials:
 		d.AddAttributeError(path.Root("password_wo"), "Aura refused the database credentials",
 			fmt.Sprintf("The Aura console host %s refused user %q with the password given for instance %s (%v). password_wo must be the current password "+
-				"of username on the instance's database (for neo4j, the password aura_instance returned at creation, unless changed since); "+
-				"after correcting it, change password_wo_version. Nothing was loaded.", target.BaseURL, user, in.ID, err))
+				"of username on the instance's database (for neo4j, the password aura_instance returned at creation, unless changed since). "+
+				"Correct password_wo and apply again. Nothing was loaded.", target.BaseURL, user, in.ID, err))
 	case auraupload.KindNotAdmin:
 		d.AddAttributeError(path.Root("username"), "The database user may not upload",
 			fmt.Sprintf("User %q does not have administrative access to the database of instance %s (%v). Upload as an admin user, such as neo4j, the user Aura creates. Nothing was loaded.", user, in.ID, err))

@@ -61,6 +61,7 @@ type providerData struct {
 	// from an instance's connection URL.
 	upload     *auraupload.Client
 	consoleURL string
+	apiURL     string // base_url as configured ("" for Aura's own)
 }
 
 func (p *auraProvider) Metadata(_ context.Context, _ provider.MetadataRequest, resp *provider.MetadataResponse) {
@@ -236,7 +237,7 @@ func (p *auraProvider) Configure(ctx context.Context, req provider.ConfigureRequ
 		return
 	}
 	p.waits.watch(client)
-	data := &providerData{client: client, tenantID: tenantID, consoleURL: values["console_url"],
+	data := &providerData{client: client, tenantID: tenantID, consoleURL: values["console_url"], apiURL: values["base_url"],
 		upload: auraupload.New(auraupload.Config{UserAgent: clientCfg.UserAgent, Logger: uploadLogger{}})}
 	resp.ResourceData = data
 	resp.DataSourceData = data
