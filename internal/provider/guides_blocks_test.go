@@ -159,11 +159,14 @@ func TestGuides_everyHCLBlockValidates(t *testing.T) {
 // Every example passes terraform validate: a directory of examples/ with .tf files is one configuration (the
 // provider, the demo, a data source, the drill module with its tests/), except a resource's folder, where
 // resource.tf goes with its import block (import-by-string-id.tf) and any other file (an alternative example)
-// stands alone. TestAccExamples also applies the resource and data source examples.
+// stands alone, and the folder as a whole (all its .tf files) is also one configuration: a user who copies the
+// folder, or runs terraform in it, gets a valid one (no alternative example declares what resource.tf does).
+// TestAccExamples also applies the resource and data source examples.
 func TestExamples_everyExampleValidates(t *testing.T) {
 	needsAcc(t)
 	t.Parallel()
 	var units [][]string
+	names := map[int]string{} // a unit's subtest name, where its last file does not name it
 	seen := map[string]bool{}
 	_ = filepath.WalkDir("../../examples", func(path string, d os.DirEntry, err error) error {
 		dir := filepath.Dir(path)
@@ -188,13 +191,20 @@ func TestExamples_everyExampleValidates(t *testing.T) {
 			}
 		}
 		units = append(units, main)
+		if len(main) < len(files) { // alternative examples: the folder as a whole, too
+			names[len(units)] = filepath.Join(strings.TrimPrefix(dir, "../../examples/"), "*.tf")
+			units = append(units, files)
+		}
 		return nil
 	})
 	if len(units) < 16 {
 		t.Fatalf("found only %d examples", len(units))
 	}
-	for _, files := range units {
-		name := strings.TrimPrefix(files[len(files)-1], "../../examples/")
+	for i, files := range units {
+		name, ok := names[i]
+		if !ok {
+			name = strings.TrimPrefix(files[len(files)-1], "../../examples/")
+		}
 		t.Run(name, func(t *testing.T) {
 			w := newCLIWorkdir(t, "")
 			if err := os.Remove(filepath.Join(w.dir, "main.tf")); err != nil { // the examples' own files only

@@ -8,7 +8,7 @@ resource "aura_network_access_configuration" "private_only" {
   public_traffic_enabled = false
 }
 
-resource "aura_instance" "source" {
+resource "aura_instance" "orders" {
   name                = "orders"
   type                = "professional-db"
   cloud_provider      = "gcp"
@@ -17,13 +17,13 @@ resource "aura_instance" "source" {
   deletion_protection = false
 }
 
-resource "aura_snapshot" "source" {
-  instance_id = aura_instance.source.id
+resource "aura_snapshot" "orders" {
+  instance_id = aura_instance.orders.id
 }
 
-resource "aura_snapshot_export" "source" {
-  instance_id = aura_instance.source.id
-  snapshot_id = aura_snapshot.source.snapshot_id
+resource "aura_snapshot_export" "orders" {
+  instance_id = aura_instance.orders.id
+  snapshot_id = aura_snapshot.orders.snapshot_id
   path        = "${path.module}/orders.backup"
 }
 
@@ -42,7 +42,7 @@ resource "aura_instance" "private" {
 # aws eu-west-1 share the opening.
 resource "aura_database_upload" "private" {
   instance_id         = aura_instance.private.id
-  source_path         = aura_snapshot_export.source.path
+  source_path         = aura_snapshot_export.orders.path
   confirm_overwrite   = true
   password_wo         = aura_instance.private.password
   open_public_traffic = true
