@@ -134,7 +134,7 @@ func (r *databaseUploadResource) ModifyPlan(ctx context.Context, req resource.Mo
 		resp.Diagnostics.Append(req.State.GetAttribute(ctx, path.Root("source_sha256"), &uploaded)...)
 		if !sum.IsUnknown() && !sum.Equal(uploaded) {
 			resp.Diagnostics.AddWarning("The file differs from the one uploaded; no upload runs",
-				fmt.Sprintf("%s is not the file uploaded (sha256 %s). Nothing is uploaded by itself: change triggers (for example triggers = { file = filesha256(...) }) to upload it.", file, uploaded.ValueString()))
+				fmt.Sprintf("%s is not the file uploaded (sha256 %s). Nothing is uploaded by itself: to upload it, change triggers to a value you set (for example triggers = { upload = \"2026-12-03\" }).", file, uploaded.ValueString()))
 		}
 		return
 	}
