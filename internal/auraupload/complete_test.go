@@ -2,7 +2,6 @@ package auraupload
 
 import (
 	"context"
-	"errors"
 	"net/http"
 	"testing"
 	"time"
@@ -22,12 +21,7 @@ func TestUpload_anEarlierFailedLoadIsNotTakenForThisOne(t *testing.T) {
 		r.f.mu.Unlock()
 		return http.StatusOK, true
 	}
-	if err := r.upload(testPassword); err != nil {
-		t.Fatal(err)
-	}
-	if r.f.loads != 1 || r.f.count("/import/upload-complete") != 2 {
-		t.Fatalf("loads %d, upload-complete sent %d times; want the new file loaded by the second send", r.f.loads, r.f.count("/import/upload-complete"))
-	}
+	r.loadsOnce(t, r.upload(testPassword), 2)
 }
 
 // From "loading failed", only a load leads back to "running": seen by the look, it is this upload loaded.
@@ -45,12 +39,7 @@ func TestUpload_runningAfterAnEarlierFailedLoadIsThisLoadDone(t *testing.T) {
 		r.f.mu.Unlock()
 		return http.StatusInternalServerError, false
 	}
-	if err := r.upload(testPassword); err != nil {
-		t.Fatal(err)
-	}
-	if r.f.loads != 1 || r.f.count("/import/upload-complete") != 1 {
-		t.Fatalf("loads %d, upload-complete sent %d times", r.f.loads, r.f.count("/import/upload-complete"))
-	}
+	r.loadsOnce(t, r.upload(testPassword), 1)
 }
 
 // A 500 may come after the work was done, and a load may take up to 90 s to show: the look waits that long
@@ -63,12 +52,7 @@ func TestUpload_aTakenCompleteAnswered500IsNotSentAgainWhileLoadingMayStart(t *t
 			r.clock.At(r.clock.Now().Add(30*time.Second), func() { r.f.take(r.file.CRC32, nil) })
 		}
 	}
-	if err := r.upload(testPassword); err != nil {
-		t.Fatal(err)
-	}
-	if r.f.loads != 1 || r.f.count("/import/upload-complete") != 1 {
-		t.Fatalf("loads %d, upload-complete sent %d times", r.f.loads, r.f.count("/import/upload-complete"))
-	}
+	r.loadsOnce(t, r.upload(testPassword), 1)
 }
 
 // A second send refused (Aura no longer knows the upload) may be refused because the first was loaded: unclear,
@@ -81,12 +65,7 @@ func TestUpload_aRefusedSecondSendLeavesItUnclear(t *testing.T) {
 		}
 		return http.StatusBadRequest, false
 	}
-	c := New(Config{Clock: r.clock})
-	load, err := c.Upload(context.Background(), Request{Target: Target{BaseURL: r.f.srv.URL, DBID: "db1"}, Username: "neo4j", Password: testPassword, File: r.file})
-	var e *Error
-	if !errors.As(err, &e) || e.Kind != KindUnclear || load == nil || r.f.count("/import/upload-complete") != 2 {
-		t.Fatalf("err %v, load %v, upload-complete sent %d times", err, load, r.f.count("/import/upload-complete"))
-	}
+	r.endsUnclear(t, context.Background(), 2)
 }
 
 // The look after an unclear answer ends with the resource's timeout or an interrupt, leaving the upload unclear
@@ -95,15 +74,10 @@ func TestUpload_aLookCutShortByTheDeadlineIsUnclear(t *testing.T) {
 	r := newRun(t, "GCP", 1<<10)
 	r.f.dropComplete = true
 	r.f.completeFault = func(int) (int, bool) { return 0, false }
-	c := New(Config{Clock: r.clock})
 	began := r.clock.Now()
 	ctx, cancel := r.clock.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
-	load, err := c.Upload(ctx, Request{Target: Target{BaseURL: r.f.srv.URL, DBID: "db1"}, Username: "neo4j", Password: testPassword, File: r.file})
-	var e *Error
-	if !errors.As(err, &e) || e.Kind != KindUnclear || load == nil || r.f.count("/import/upload-complete") != 1 {
-		t.Fatalf("err %v, load %v, upload-complete sent %d times", err, load, r.f.count("/import/upload-complete"))
-	}
+	r.endsUnclear(t, ctx, 1)
 	if spent := r.clock.Now().Sub(began); spent > 20*time.Second {
 		t.Errorf("the look ran %v, past the 20 s deadline", spent)
 	}

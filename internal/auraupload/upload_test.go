@@ -337,6 +337,30 @@ func (r *run) upload(password string) error {
 	return load.Wait(context.Background())
 }
 
+// loadsOnce fails the test unless the upload ended well, loaded the file once and sent upload-complete sends
+// times.
+func (r *run) loadsOnce(t *testing.T, err error, sends int) {
+	t.Helper()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := r.f.count("/import/upload-complete"); r.f.loads != 1 || n != sends {
+		t.Fatalf("loads %d, upload-complete sent %d times; want 1 load after %d sends", r.f.loads, n, sends)
+	}
+}
+
+// endsUnclear runs an upload that must end unclear (KindUnclear, the Load returned: it may have been taken)
+// after sends upload-completes.
+func (r *run) endsUnclear(t *testing.T, ctx context.Context, sends int) {
+	t.Helper()
+	c := New(Config{Clock: r.clock})
+	load, err := c.Upload(ctx, Request{Target: Target{BaseURL: r.f.srv.URL, DBID: "db1"}, Username: "neo4j", Password: testPassword, File: r.file})
+	var e *Error
+	if n := r.f.count("/import/upload-complete"); !errors.As(err, &e) || e.Kind != KindUnclear || load == nil || n != sends {
+		t.Fatalf("err %v, load %v, upload-complete sent %d times; want KindUnclear with the load after %d sends", err, load, n, sends)
+	}
+}
+
 func (r *run) checkNoPassword(t *testing.T, err error) {
 	t.Helper()
 	if err != nil && strings.Contains(err.Error(), testPassword) {
@@ -431,12 +455,7 @@ func TestUpload_unclearCompleteThatWasTakenLoadsOnce(t *testing.T) {
 	for _, status := range []int{http.StatusServiceUnavailable, http.StatusTooManyRequests, http.StatusBadGateway} {
 		r := newRun(t, "GCP", 1<<20)
 		r.f.completeFault = func(int) (int, bool) { return status, true }
-		if err := r.upload(testPassword); err != nil {
-			t.Fatalf("%d: %v", status, err)
-		}
-		if r.f.loads != 1 || r.f.count("/import/upload-complete") != 1 {
-			t.Errorf("%d: loads %d, upload-complete sent %d times", status, r.f.loads, r.f.count("/import/upload-complete"))
-		}
+		r.loadsOnce(t, r.upload(testPassword), 1)
 	}
 }
 
@@ -460,12 +479,7 @@ func TestUpload_unclearCompleteNotTakenIsSentAgainAfterTheLook(t *testing.T) {
 				again = r.clock.Now()
 			}
 		}
-		if err := r.upload(testPassword); err != nil {
-			t.Fatal(err)
-		}
-		if r.f.loads != 1 || r.f.count("/import/upload-complete") != 2 {
-			t.Fatalf("%d: loads %d, upload-complete sent %d times", status, r.f.loads, r.f.count("/import/upload-complete"))
-		}
+		r.loadsOnce(t, r.upload(testPassword), 2)
 		if waited := again.Sub(first); waited < look || waited > look+pollInterval {
 			t.Errorf("%d: sent again after %v, want after a look of %v", status, waited, look)
 		}
@@ -489,12 +503,7 @@ func TestUpload_aLateTakenShortLoadIsSeenByTheLook(t *testing.T) {
 		})
 	}
 	r.f.dropComplete = true
-	if err := r.upload(testPassword); err != nil {
-		t.Fatal(err)
-	}
-	if r.f.loads != 1 || r.f.count("/import/upload-complete") != 1 {
-		t.Fatalf("loads %d, upload-complete sent %d times", r.f.loads, r.f.count("/import/upload-complete"))
-	}
+	r.loadsOnce(t, r.upload(testPassword), 1)
 }
 
 func TestUpload_completeNeverTakenFailsAfterFourSends(t *testing.T) {
@@ -511,12 +520,7 @@ func TestUpload_completeStaysUnclearWhenTheStatusCannotBeRead(t *testing.T) {
 	r := newRun(t, "GCP", 1<<10)
 	r.f.completeFault = func(int) (int, bool) { return 503, false }
 	r.f.statusStatus = 400
-	c := New(Config{Clock: r.clock})
-	load, err := c.Upload(context.Background(), Request{Target: Target{BaseURL: r.f.srv.URL, DBID: "db1"}, Username: "neo4j", Password: testPassword, File: r.file})
-	var e *Error
-	if !errors.As(err, &e) || e.Kind != KindUnclear || load == nil || r.f.count("/import/upload-complete") != 1 {
-		t.Fatalf("err %v, load %v, upload-complete sent %d times", err, load, r.f.count("/import/upload-complete"))
-	}
+	r.endsUnclear(t, context.Background(), 1)
 }
 
 func TestUpload_errorsMapToTheirKindAtTheirStep(t *testing.T) {

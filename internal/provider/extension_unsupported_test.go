@@ -1,6 +1,7 @@
 package provider
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -31,15 +32,7 @@ resource "aura_network_access_configuration" "test" {
 }`,
 		"network access list": `
 data "aura_network_access_configurations" "all" {}`,
-		"export": `
-resource "aura_instance" "test" {
-  name = "noext"
-  type = "professional-db"
-  cloud_provider = "gcp"
-  region = "europe-west1"
-  memory = "2GB"
-  deletion_protection = false
-}
+		"export": noExtensionInstance("noext") + `
 resource "aura_snapshot" "test" {
   instance_id = aura_instance.test.id
 }
@@ -73,15 +66,7 @@ func TestAccExtensions_refusedAtPlan(t *testing.T) {
 	needsEmulator(t)
 	e := otherEmulator(t, func(c *emulator.Config) { c.Transition, c.NoExtensions = 100*time.Millisecond, true })
 	out := filepath.Join(t.TempDir(), "out")
-	w := newCLIWorkdir(t, providerBlock(e)+`
-resource "aura_instance" "test" {
-  name                = "noext"
-  type                = "professional-db"
-  cloud_provider      = "gcp"
-  region              = "europe-west1"
-  memory              = "2GB"
-  deletion_protection = false
-}
+	w := newCLIWorkdir(t, providerBlock(e)+noExtensionInstance("noext")+`
 resource "aura_snapshot" "test" {
   instance_id = aura_instance.test.id
 }
@@ -146,15 +131,7 @@ func TestAccExtensions_openPublicTrafficRefusedAtPlan(t *testing.T) {
 	if err := os.WriteFile(file, []byte("not loaded"), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	w := newCLIWorkdir(t, providerBlock(e)+`
-resource "aura_instance" "test" {
-  name                = "noext-upload"
-  type                = "professional-db"
-  cloud_provider      = "gcp"
-  region              = "europe-west1"
-  memory              = "2GB"
-  deletion_protection = false
-}
+	w := newCLIWorkdir(t, providerBlock(e)+noExtensionInstance("noext-upload")+`
 resource "aura_database_upload" "test" {
   instance_id         = aura_instance.test.id
   source_path         = "`+file+`"
@@ -175,4 +152,18 @@ resource "aura_database_upload" "test" {
 			t.Fatalf("%s: %d mutating requests", command, n)
 		}
 	}
+}
+
+// noExtensionInstance is aura_instance.test, a plain instance the public API serves, beside the refused features.
+func noExtensionInstance(name string) string {
+	return fmt.Sprintf(`
+resource "aura_instance" "test" {
+  name                = %q
+  type                = "professional-db"
+  cloud_provider      = "gcp"
+  region              = "europe-west1"
+  memory              = "2GB"
+  deletion_protection = false
+}
+`, name)
 }
