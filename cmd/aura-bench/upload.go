@@ -227,8 +227,7 @@ func (b *bench) upload(cloud string) error {
 	}
 	fmt.Fprintf(os.Stderr, "scenario 7: upload of 1 GiB into a %s instance (%s), against curl\n", cloud, storage)
 	clock := &transferClock{}
-	// The emulator's default transition: a load that ended before the provider's first status poll would make it
-	// wait for loading to start (up to 90 s), which no real load of 1 GiB does.
+	// The emulator's default transition, as for every row run on defaults.
 	e, err := emu(125, 0, emulator.DefaultConfig().Transition, clock.observe)
 	if err != nil {
 		return err

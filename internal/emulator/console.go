@@ -407,7 +407,7 @@ func (e *Emulator) handleUploadComplete(w http.ResponseWriter, r *http.Request) 
 	data, lerr := e.readExport(u, in, size)
 	u.Consumed = true
 	e.removeObjects(u)
-	in.LoadError = lerr
+	in.LoadError, in.LoadUnseen = lerr, true
 	if lerr == nil {
 		e.begin(in, "loading", "running", data)
 	} else {
@@ -493,7 +493,12 @@ func (e *Emulator) handleImportStatus(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	out := map[string]any{"Status": in.Status}
-	if in.Status == "loading failed" && in.LoadError != nil {
+	switch {
+	case in.LoadUnseen:
+		in.LoadUnseen = false
+		e.persist()
+		out["Status"] = "loading"
+	case in.Status == "loading failed" && in.LoadError != nil:
 		out["Error"] = in.LoadError
 	}
 	writeConsoleJSON(w, 200, out)

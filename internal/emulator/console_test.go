@@ -320,3 +320,27 @@ func TestConsole_busyInstanceRefusedAtInitiate(t *testing.T) {
 		t.Errorf("status %s after a refused initiate", got)
 	}
 }
+
+// A real load takes minutes, so the client's first status read always sees it: with a --transition of 0 the
+// emulator's load is over before that read, which still shows "loading" once, then the outcome.
+func TestConsole_aLoadOverAtOnceIsStillSeenLoadingOnce(t *testing.T) {
+	h := start(t, func(c *Config) { c.Transition = 0 })
+	for _, tc := range []struct {
+		file []byte
+		want []string
+	}{
+		{exportBytes(t, "professional-db", "5", map[string]any{"instant": true}, 1<<10), []string{"loading", "running"}},
+		{[]byte("not an export"), []string{"loading", "loading failed"}},
+	} {
+		tg := h.createTarget("gcp")
+		h.must(200, h.uploadGCP(tg, tc.file))
+		if got := h.status(tg.id); got == "loading" {
+			t.Fatalf("the instance is %s: the load should be over at once with a transition of 0", got)
+		}
+		c := h.console(tg.id)
+		c.token = h.tokenFor(tg)
+		if seen := c.statuses(); !slices.Equal(seen, tc.want) {
+			t.Errorf("statuses %v, want %v", seen, tc.want)
+		}
+	}
+}

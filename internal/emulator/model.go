@@ -65,6 +65,9 @@ type instance struct {
 	// Users are the database's users, for the console's import routes; LoadError is why the last load failed.
 	Users     map[string]*dbUser `json:"users,omitempty"`
 	LoadError *loadError         `json:"load_error,omitempty"`
+	// LoadUnseen is a load no console status read has shown yet: the first shows "loading" even if a short
+	// --transition has ended it, as a real load, minutes long, always is seen (api/README.md C.3).
+	LoadUnseen bool `json:"load_unseen,omitempty"`
 
 	// The transition in progress: Status lasts until Until, then becomes Next, and PendingData (when set)
 	// replaces Data. A plain RawMessage, not a pointer: a pending `null` dataset (a restore to a snapshot of an
