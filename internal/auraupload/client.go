@@ -24,6 +24,8 @@ type Clock interface {
 	Now() time.Time
 	// Sleep waits d or until ctx ends, whichever comes first; it returns ctx's error in the second case.
 	Sleep(ctx context.Context, d time.Duration) error
+	// WithTimeout is context.WithTimeout in this clock's time.
+	WithTimeout(ctx context.Context, d time.Duration) (context.Context, context.CancelFunc)
 }
 
 // Logger receives the upload's progress (bytes sent, rate, every 10 %) and the loading status as it changes.

@@ -45,9 +45,10 @@ func (l *Load) shows(status string) bool {
 // Upload sends the file in the reference's order (auth, size, initiate, the signed upload, for S3 the parts'
 // status, upload-complete) and returns once Aura took the upload. upload-complete is never sent blindly twice:
 // after an unclear answer (transport error, 5xx, 429) the status route tells whether loading started, and only
-// a look that saw nothing for its window allows a new send. When even that leaves it open (the status unreadable,
-// the look cut short by ctx, a second send refused), the error's Kind is KindUnclear and the Load is returned
-// too: the upload may have been taken.
+// a look that saw nothing for its window allows a new send. The look outlives ctx (up to its window and
+// lookSlack), so that the caller's deadline does not leave the outcome open. When even that leaves it open (the
+// status unreadable, a second send refused), the error's Kind is KindUnclear and the Load is returned too: the
+// upload may have been taken.
 func (c *Client) Upload(ctx context.Context, r Request) (*Load, error) {
 	t, f := r.Target, r.File
 	token, err := c.authenticate(ctx, t, r.Username, r.Password)
@@ -138,15 +139,18 @@ func (c *Client) complete(ctx context.Context, load *Load, body map[string]any) 
 		}
 		c.info(ctx, "upload-complete answer unclear; asking the import status instead of sending it again",
 			map[string]any{"error": cause.Error(), "look_seconds": window.Seconds()})
-		// The look ends with ctx (the resource's timeout, an interrupt): cut short, it leaves the outcome unclear,
-		// and an unclear upload is recorded, never sent again.
-		taken, lerr := load.look(ctx, window)
+		// The caller's deadline may be what cut the answer off: the look has a context of its own, bounded by its
+		// window, so that it ends in an answer (taken, or proof that nothing loads and the next apply may upload)
+		// rather than in an unclear record that no apply would send again.
+		lookCtx, cancel := c.clk.WithTimeout(context.WithoutCancel(ctx), window+lookSlack)
+		taken, lerr := load.look(lookCtx, window)
+		cancel()
 		switch {
 		case taken:
 			return nil
-		case lerr != nil || ctx.Err() != nil:
-			return &Error{Step: "upload-complete", Kind: KindUnclear, Err: errors.Join(cause, lerr, ctx.Err())}
-		case attempt >= completeAttempt:
+		case lerr != nil:
+			return &Error{Step: "upload-complete", Kind: KindUnclear, Err: errors.Join(cause, lerr)}
+		case attempt >= completeAttempt || ctx.Err() != nil:
 			return &Error{Step: "upload-complete", Kind: KindNotTaken, Err: cause,
 				Message: fmt.Sprintf("Aura did not take the end of the upload: its import status showed no loading for %s after each of %d sends", window, attempt)}
 		}
@@ -161,6 +165,9 @@ const answeredLook = 2 * pollInterval
 
 // unclear is an answer after which the server may or may not have taken upload-complete.
 func unclear(status int) bool { return status == http.StatusTooManyRequests || status >= 500 }
+
+// lookSlack bounds the look's own requests beyond its window.
+const lookSlack = 60 * time.Second
 
 func notProcessed(status int) bool {
 	return status == http.StatusTooManyRequests || status == http.StatusServiceUnavailable

@@ -385,6 +385,19 @@ func TestGCS_aPutSupersededWhileStreamingIsRefused(t *testing.T) {
 	if _, err := feed.Write(file[:half]); err != nil {
 		t.Fatal(err)
 	}
+	// The handler streams once the object holds bytes: only then is the session replaced under it.
+	object := h.e.storagePath("")
+	for deadline := time.Now().Add(5 * time.Second); ; time.Sleep(5 * time.Millisecond) {
+		found, _ := filepath.Glob(filepath.Join(object, "*.gcs"))
+		if len(found) == 1 {
+			if fi, err := os.Stat(found[0]); err == nil && fi.Size() > 0 {
+				break
+			}
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the PUT's bytes never reached the object")
+		}
+	}
 	second := h.gcsStart(signed) // a new session while the first PUT streams
 	if _, err := feed.Write(file[half:]); err != nil {
 		t.Fatal(err)
