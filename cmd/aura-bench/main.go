@@ -786,8 +786,8 @@ func (b *bench) table(total time.Duration) string {
 	var t strings.Builder
 	fmt.Fprintf(&t, "# make bench\n\nMeasured %s on this machine (2 cores), terraform %s, one run; total %s.\n",
 		time.Now().UTC().Format("2006-01-02 15:04 UTC"), terraformVersion(), secs(total))
-	fmt.Fprintf(&t, "The machine was shared with other engineers' builds and tests during the run (load average %s at the start, "+
-		"%s at the end), so terraform's own CPU work, and with it every wall, varies from run to run.\n\n", b.loadStart, loadAverage())
+	fmt.Fprintf(&t, "Load average %s at the start, %s at the end: the machine may be shared with other builds and tests, and "+
+		"terraform's own CPU work, and with it every wall, varies with that load.\n\n", b.loadStart, loadAverage())
 	t.WriteString("Each refresh row's empty plan is the same plan of the same N objects with `-refresh=false` (terraform's own " +
 		"work for N objects and the provider's start, no API call), run just before and just after the measured plan; the " +
 		"target adds their mean.\n\n")
