@@ -23,7 +23,8 @@ func TestConsoleUnset_refusesOnlyAnotherAPIWithoutConsoleURL(t *testing.T) {
 		if (msg != "") != refused {
 			t.Errorf("base_url %q: refused %v, want %v (%s)", api, msg != "", refused, msg)
 		}
-		if refused && !(strings.Contains(msg, "console_url") && strings.Contains(msg, "AURA_CONSOLE_URL") && strings.Contains(msg, api)) {
+		names := strings.Contains(msg, "console_url") && strings.Contains(msg, "AURA_CONSOLE_URL") && strings.Contains(msg, api)
+		if refused && !names {
 			t.Errorf("base_url %q: the refusal does not name the API and console_url / AURA_CONSOLE_URL: %s", api, msg)
 		}
 		pd.consoleURL = "http://127.0.0.1:8787/console"
