@@ -186,13 +186,13 @@ func (c *Client) once(ctx context.Context, k consoleCall, payload []byte) (*answ
 	return &answer{status: res.StatusCode, header: res.Header, body: b}, nil
 }
 
-// scrubURLError drops the query of the URL a transport error names: a signed URL's query is its signature.
 // unknownHost is a transport error no retry mends: the host name does not resolve.
 func unknownHost(err error) bool {
 	var dns *net.DNSError
 	return errors.As(err, &dns) && dns.IsNotFound
 }
 
+// scrubURLError drops the query of the URL a transport error names: a signed URL's query is its signature.
 func scrubURLError(err error) error {
 	var ue *url.Error
 	if errors.As(err, &ue) {

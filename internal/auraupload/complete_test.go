@@ -2,6 +2,7 @@ package auraupload
 
 import (
 	"context"
+	"errors"
 	"net/http"
 	"testing"
 	"time"
@@ -24,13 +25,15 @@ func TestUpload_anEarlierFailedLoadIsNotTakenForThisOne(t *testing.T) {
 	r.loadsOnce(t, r.upload(testPassword), 2)
 }
 
-// From "loading failed", only a load leads back to "running": seen by the look, it is this upload loaded.
-func TestUpload_runningAfterAnEarlierFailedLoadIsThisLoadDone(t *testing.T) {
+// Whether Aura leaves "loading failed" by itself is not known: a "running" seen after an unclear answer proves
+// no load, so the look sends again, and a refusal of that send (the upload was loaded after all) leaves it unclear
+// instead of reporting a success nobody saw.
+func TestUpload_runningAfterAnEarlierFailedLoadProvesNothing(t *testing.T) {
 	r := newRun(t, "GCP", 1<<10)
 	r.f.status, r.f.loadError = "loading failed", &errorBody{Message: "old file was bad", Reason: "InvalidDumpFile"}
 	r.f.completeFault = func(n int) (int, bool) {
 		if n > 1 {
-			return http.StatusOK, true
+			return http.StatusBadRequest, false // Aura no longer knows the upload: it was loaded
 		}
 		// Taken, and loaded before the first look: the answer was lost to a 500.
 		r.f.take(r.file.CRC32, nil)
@@ -39,51 +42,53 @@ func TestUpload_runningAfterAnEarlierFailedLoadIsThisLoadDone(t *testing.T) {
 		r.f.mu.Unlock()
 		return http.StatusInternalServerError, false
 	}
-	r.loadsOnce(t, r.upload(testPassword), 1)
-}
-
-// A 500 may come after the work was done, and a load may take up to 90 s to show: the look waits that long
-// before a second send.
-func TestUpload_aTakenCompleteAnswered500IsNotSentAgainWhileLoadingMayStart(t *testing.T) {
-	r := newRun(t, "GCP", 1<<10)
-	r.f.completeFault = func(int) (int, bool) { return http.StatusInternalServerError, false }
-	r.f.onComplete = func(n int) {
-		if n == 1 {
-			r.clock.At(r.clock.Now().Add(30*time.Second), func() { r.f.take(r.file.CRC32, nil) })
-		}
+	r.endsUnclear(t, context.Background(), 2)
+	if r.f.loads != 1 {
+		t.Fatalf("loads %d", r.f.loads)
 	}
-	r.loadsOnce(t, r.upload(testPassword), 1)
 }
 
-// A second send refused (Aura no longer knows the upload) may be refused because the first was loaded: unclear,
-// not "nothing was loaded".
-func TestUpload_aRefusedSecondSendLeavesItUnclear(t *testing.T) {
+// An import status that could not be read before upload-complete proves nothing about a "loading failed" seen
+// after: it may be an earlier upload's.
+func TestUpload_anUnreadStatusBeforeLeavesALoadingFailedUnproven(t *testing.T) {
 	r := newRun(t, "GCP", 1<<10)
+	r.f.status, r.f.loadError = "loading failed", &errorBody{Message: "old file was bad", Reason: "InvalidDumpFile"}
+	statusReads := 0
+	r.f.onStatus = func() int {
+		if statusReads++; statusReads == 1 {
+			return http.StatusBadRequest // the read before upload-complete
+		}
+		return 0
+	}
 	r.f.completeFault = func(n int) (int, bool) {
 		if n == 1 {
 			return http.StatusServiceUnavailable, false
 		}
-		return http.StatusBadRequest, false
+		r.f.mu.Lock()
+		r.f.loadError = nil
+		r.f.mu.Unlock()
+		return http.StatusOK, true
 	}
-	r.endsUnclear(t, context.Background(), 2)
+	r.loadsOnce(t, r.upload(testPassword), 2)
 }
 
-// The caller's deadline, which may be what cut the answer off, does not cut the look short: it runs its window
-// and ends in an answer. Here a dropped upload-complete is taken 30 s later, past a 20 s deadline, and is seen.
-func TestUpload_theLookOutlivesTheDeadlineToReachAnAnswer(t *testing.T) {
+// A database known to run before upload-complete that turns "loading failed" without a "loading" seen between
+// two polls failed this load: Aura's message is reported, not a load that never started.
+func TestUpload_aFailureSeenWithoutLoadingIsThisLoads(t *testing.T) {
 	r := newRun(t, "GCP", 1<<10)
-	r.f.dropComplete = true
-	r.f.completeFault = func(int) (int, bool) { return 0, false }
-	r.f.onComplete = func(int) {
-		r.clock.At(r.clock.Now().Add(30*time.Second), func() { r.f.take(r.file.CRC32, nil) })
+	r.f.completeFault = func(int) (int, bool) {
+		// Taken; the load starts and fails between the read right after the answer and the next poll.
+		r.clock.At(r.clock.Now().Add(time.Second), func() {
+			r.f.take(r.file.CRC32, nil)
+			r.f.mu.Lock()
+			r.f.status, r.f.loadError = "loading failed", &errorBody{Message: "not a backup", Reason: "InvalidDumpFile"}
+			r.f.mu.Unlock()
+		})
+		return http.StatusOK, false
 	}
-	ctx, cancel := r.clock.WithTimeout(context.Background(), 20*time.Second)
-	defer cancel()
-	c := New(Config{Clock: r.clock})
-	if _, err := c.Upload(ctx, Request{Target: Target{BaseURL: r.f.srv.URL, DBID: "db1"}, Username: "neo4j", Password: testPassword, File: r.file}); err != nil {
-		t.Fatal(err)
-	}
-	if r.f.loads != 1 || r.f.count("/import/upload-complete") != 1 {
-		t.Fatalf("loads %d, upload-complete sent %d times", r.f.loads, r.f.count("/import/upload-complete"))
+	err := r.upload(testPassword)
+	var e *Error
+	if !errors.As(err, &e) || e.Kind != KindLoadFailed || e.Reason != "InvalidDumpFile" || r.f.loads != 1 {
+		t.Fatalf("err %v, loads %d; want KindLoadFailed with Aura's reason", err, r.f.loads)
 	}
 }

@@ -27,17 +27,16 @@ type Load struct {
 	before  string // the status before upload-complete was first sent ("" when it could not be read)
 }
 
-// shows tells whether a status shows this upload's load. loading and updating always do. loading failed does
-// unless the database was in it before: a failed earlier upload leaves it there until a load starts. running does
-// only when the database was in loading failed before, which nothing but a load leaves.
+// shows tells whether a status shows this upload's load. loading and updating do. loading failed does only when
+// the database was known to be in another status before: a failed earlier upload leaves it there until a load
+// starts, and an unread status before proves nothing. running never does before a load was seen: whether Aura
+// leaves loading failed by itself is not known, and a success nobody saw must not be reported.
 func (l *Load) shows(status string) bool {
 	switch status {
 	case "loading", "updating":
 		return true
 	case "loading failed":
-		return l.before != "loading failed"
-	case "running":
-		return l.before == "loading failed"
+		return l.before != "" && l.before != "loading failed"
 	}
 	return false
 }
@@ -238,13 +237,13 @@ func (l *Load) Wait(ctx context.Context) error {
 		}
 		switch st.Status {
 		case "running":
-			if l.started || l.shows(st.Status) {
+			if l.started {
 				return nil
 			}
 		case "loading", "updating":
 			l.started = true
 		case "loading failed":
-			if l.started {
+			if l.started || l.shows(st.Status) {
 				body := defaultLoadError
 				if st.Error != nil && st.Error.Message != "" {
 					body = *st.Error

@@ -50,9 +50,10 @@ type fakeAura struct {
 	partFails     map[int]int // part number -> 503s left
 	completeFault func(n int) (status int, take bool)
 	onComplete    func(n int)
-	loadingPolls  int  // status polls that see "loading" (default 1)
-	statusStatus  int  // the status route answers this instead
-	dropComplete  bool // upload-complete's connection is dropped instead of answered
+	loadingPolls  int        // status polls that see "loading" (default 1)
+	statusStatus  int        // the status route answers this instead
+	onStatus      func() int // when set, a status read answers what it returns instead, unless 0
+	dropComplete  bool       // upload-complete's connection is dropped instead of answered
 }
 
 func newFakeAura(t *testing.T, provider string) *fakeAura {
@@ -194,6 +195,12 @@ func (f *fakeAura) serve(w http.ResponseWriter, r *http.Request) {
 	case p == prefix+"/status" && f.statusStatus != 0:
 		f.reply(w, f.statusStatus, nil)
 	case p == prefix+"/status":
+		if f.onStatus != nil {
+			if code := f.onStatus(); code != 0 {
+				f.reply(w, code, nil)
+				return
+			}
+		}
 		f.mu.Lock()
 		st := map[string]any{"Status": f.status}
 		if f.status == "loading failed" && f.loadError != nil {

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/url"
 	"regexp"
+	"strings"
 )
 
 // auraAPIHost is a host of Aura's own API: api.neo4j.io and the hosts of Aura's other environments.
@@ -17,7 +18,7 @@ func (pd *providerData) consoleUnset() string {
 		return ""
 	}
 	u, err := url.Parse(pd.apiURL)
-	if err == nil && auraAPIHost.MatchString(u.Hostname()) {
+	if err == nil && auraAPIHost.MatchString(strings.TrimSuffix(strings.ToLower(u.Hostname()), ".")) {
 		return ""
 	}
 	return fmt.Sprintf("The provider talks to the API at %s, which is not Aura's, but console_url is not set: the upload would go to the "+

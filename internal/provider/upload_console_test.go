@@ -9,14 +9,16 @@ import (
 // password would go to the real Aura console. Aura's own API hosts derive the console from the connection URL.
 func TestConsoleUnset_refusesOnlyAnotherAPIWithoutConsoleURL(t *testing.T) {
 	for api, refused := range map[string]bool{
-		"":                             false, // the default, Aura's own
-		"https://api.neo4j.io":         false,
-		"https://api-staging.neo4j.io": false,
-		"https://api.neo4j-dev.io/v1":  false,
-		"http://127.0.0.1:8787":        true,
-		"http://localhost:8787/":       true,
-		"https://aura.example.com":     true,
-		"https://neo4j.io.example.com": true,
+		"":                              false, // the default, Aura's own
+		"https://api.neo4j.io":          false,
+		"https://api-staging.neo4j.io":  false,
+		"https://api.neo4j-dev.io/v1":   false,
+		"https://API.NEO4J.IO":          false, // host names are case-insensitive
+		"https://api.neo4j.io.:443/v1/": false, // the fully qualified form
+		"http://127.0.0.1:8787":         true,
+		"http://localhost:8787/":        true,
+		"https://aura.example.com":      true,
+		"https://neo4j.io.example.com":  true,
 	} {
 		pd := &providerData{apiURL: api}
 		msg := pd.consoleUnset()
