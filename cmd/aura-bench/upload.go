@@ -233,8 +233,7 @@ func (b *bench) upload(cloud string) error {
 		return err
 	}
 	defer e.Close()
-	c, err := aura.New(aura.Config{BaseURL: e.BaseURL(), ClientID: e.ClientID(), ClientSecret: e.ClientSecret(), PollMin: 10 * time.Millisecond,
-		BudgetDir: filepath.Join(b.work, "scene-cache")})
+	c, err := b.sceneClient(e)
 	if err != nil {
 		return err
 	}

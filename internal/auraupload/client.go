@@ -19,14 +19,9 @@ import (
 	"github.com/aura-terraform/terraform-provider-aura/internal/aura"
 )
 
-// Clock is the time the client waits by (backoffs, status polls); tests inject a fake one (internal/fakeclock).
-type Clock interface {
-	Now() time.Time
-	// Sleep waits d or until ctx ends, whichever comes first; it returns ctx's error in the second case.
-	Sleep(ctx context.Context, d time.Duration) error
-	// WithTimeout is context.WithTimeout in this clock's time.
-	WithTimeout(ctx context.Context, d time.Duration) (context.Context, context.CancelFunc)
-}
+// Clock is the time the client waits by (backoffs, status polls, looks): the API client's, so one fake clock
+// (internal/fakeclock) serves the tests of both.
+type Clock = aura.Clock
 
 // Logger receives the upload's progress (bytes sent, rate, every 10 %) and the loading status as it changes.
 // Nothing passed to it holds the password, the token or a signed URL's signature.

@@ -82,17 +82,9 @@ func exportOfDatasetX(t *testing.T) (file, sha string) {
 	return file, sha
 }
 
-func (s *uploadScene) put(id string, v any) string {
-	var out struct{ SHA256 string }
-	slowControl(s.t, s.e, "PUT", "/_emulator/instances/"+id+"/data", v, &out)
-	return out.SHA256
-}
+func (s *uploadScene) put(id string, v any) string { return putDataAt(s.t, s.e, id, v) }
 
-func (s *uploadScene) data(id string) string {
-	var out struct{ SHA256 string }
-	slowControl(s.t, s.e, "GET", "/_emulator/instances/"+id+"/data", nil, &out)
-	return out.SHA256
-}
+func (s *uploadScene) data(id string) string { return dataAt(s.t, s.e, id) }
 
 func (s *uploadScene) fault(spec map[string]any) {
 	slowControl(s.t, s.e, "POST", "/_emulator/faults", spec, nil)

@@ -67,6 +67,22 @@ provider "aura" {
 `, e.BaseURL(), e.ClientID(), e.ClientSecret(), e.TenantID(), e.ConsoleURL())
 }
 
+// putDataAt writes an instance's data through e's control API and returns its SHA-256.
+func putDataAt(t *testing.T, e *emulator.Emulator, id string, v any) string {
+	t.Helper()
+	var out struct{ SHA256 string }
+	slowControl(t, e, "PUT", "/_emulator/instances/"+id+"/data", v, &out)
+	return out.SHA256
+}
+
+// dataAt is the SHA-256 of an instance's data, read through e's control API.
+func dataAt(t *testing.T, e *emulator.Emulator, id string) string {
+	t.Helper()
+	var out struct{ SHA256 string }
+	slowControl(t, e, "GET", "/_emulator/instances/"+id+"/data", nil, &out)
+	return out.SHA256
+}
+
 // slowControl calls the control API of the slow emulator (control() serves the shared one).
 func slowControl(t *testing.T, e *emulator.Emulator, method, path string, body, out any) {
 	t.Helper()

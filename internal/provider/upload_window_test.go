@@ -88,17 +88,9 @@ func newWindowScene(t *testing.T, instances int, transition time.Duration) *wind
 	return s
 }
 
-func (s *windowScene) putData(id string, v any) string {
-	var out struct{ SHA256 string }
-	slowControl(s.t, s.e, "PUT", "/_emulator/instances/"+id+"/data", v, &out)
-	return out.SHA256
-}
+func (s *windowScene) putData(id string, v any) string { return putDataAt(s.t, s.e, id, v) }
 
-func (s *windowScene) dataSHA(id string) string {
-	var out struct{ SHA256 string }
-	slowControl(s.t, s.e, "GET", "/_emulator/instances/"+id+"/data", nil, &out)
-	return out.SHA256
-}
+func (s *windowScene) dataSHA(id string) string { return dataAt(s.t, s.e, id) }
 
 // network is the provider block and a configuration that turns public traffic off in the instances' region,
 // for another tier than theirs: any tier's configuration closes the region to uploads. It declares the
